@@ -1,0 +1,1991 @@
+/* gemini_stream.h - v0.1.0 - stream answers from Google's Gemini API in C - MIT licence (end of file)
+
+   Do this:
+      #define GEMINI_STREAM_IMPLEMENTATION
+   before you include this file in *one* C or C++ file to create the implementation.
+   Link with BearSSL (-lbearssl); nothing else is needed.
+
+   TL;DR:
+
+      #define GEMINI_STREAM_IMPLEMENTATION
+      #include "gemini_stream.h"
+      #include <stdio.h>
+      #include <stdlib.h>
+
+      static int on_event(void *user, const gemini_event *ev)
+      {
+          (void)user;
+          if (ev->type == GEMINI_EVENT_TEXT) { fwrite(ev->text, 1, ev->len, stdout); fflush(stdout); }
+          return 0;                                        // non-zero cancels the stream
+      }
+
+      int main(void)
+      {
+          static gemini_client client;                     // ~40 KiB: keep it off small stacks
+          gemini_config cfg = {0};                         // zero means "use the default"
+          cfg.api_key = getenv("GEMINI_API_KEY");
+          if (gemini_client_init(&client, &cfg) != GEMINI_OK) return 2;
+          const char *body = "{\"contents\":[{\"parts\":[{\"text\":\"Hello\"}]}]}";
+          int err = gemini_stream(&client, "gemini-3-flash-preview", body, strlen(body), on_event, NULL);
+          if (err) fprintf(stderr, "error: %s\n", gemini_client_message(&client));
+          gemini_client_free(&client);
+          return err ? 1 : 0;
+      }
+
+   CONFIGURATION MACROS (define before including; the defaults are in brackets)
+
+      GEMINI_STREAM_IMPLEMENTATION   compile the implementation into this translation unit
+      GEMINI_STREAM_STATIC           make every function static (private to one file)
+      GEMINI_NO_SOCKETS              leave out the POSIX socket transport [off]
+      GEMINI_MAX_HEAD                bytes allowed in an HTTP response head [16384]
+      GEMINI_MAX_CHUNK_DIGITS        hex digits allowed in a chunk size, leading zeros included [16]
+      GEMINI_JSON_MAX_DEPTH          JSON nesting allowed [64]
+      GEMINI_PART_MAX                bytes of one part held until it closes: text, or a function
+                                     call's raw args [8192]
+      GEMINI_ERROR_MESSAGE_MAX       bytes kept of an API error message [1024]
+      GEMINI_TLS_OUT_BUFFER          TLS output buffer; records are split to fit [1024 + 85]
+
+   OWNERSHIP
+      Every state lives in a struct the caller owns (static, stack or heap: your choice); the
+      library never allocates while a stream runs. The only allocations are made by
+      gemini_client_init() when a PEM bundle is loaded (the decoded trust anchors), released by
+      gemini_client_free(). Pointers inside a gemini_event are valid only during the callback.
+
+   ERRORS
+      Every function that can fail returns a gemini_error (GEMINI_OK is 0). Each parser and the
+      client keep the first error they meet ("sticky"): later calls return it again and change
+      nothing. gemini_strerror() names a code; gemini_client_message() adds the detail (the API's
+      own message, BearSSL's reason for a refused certificate, ...). The API key never appears in
+      an error message. The library prints nothing.
+
+   LIMITS
+      Nothing grows with the input: the HTTP head is parsed as it streams by (GEMINI_MAX_HEAD is a
+      limit, not a buffer), skipped JSON values are never stored, and a text part longer than
+      GEMINI_PART_MAX is delivered in pieces of that size before it closes. Such early pieces are
+      typed by what is known when the buffer fills: a part is an answer (TEXT) unless its
+      "thought": true has already arrived. A function call whose args outgrow GEMINI_PART_MAX stops
+      the stream with GEMINI_ERR_TOO_LARGE rather than deliver a cut value.
+
+   THREADS
+      No global state. One client or parser must be used by one thread at a time; different ones
+      may run in parallel.
+*/
+#ifndef GEMINI_STREAM_H
+#define GEMINI_STREAM_H
+
+#include <stddef.h>
+#include <bearssl.h>
+
+#define GEMINI_STREAM_VERSION_MAJOR 0
+#define GEMINI_STREAM_VERSION_MINOR 1
+#define GEMINI_STREAM_VERSION_PATCH 0
+#define GEMINI_STREAM_VERSION "0.1.0"
+
+#ifdef GEMINI_STREAM_STATIC
+#define GEMINI_API static
+#else
+#define GEMINI_API extern
+#endif
+
+#ifndef GEMINI_MAX_HEAD
+#define GEMINI_MAX_HEAD 16384
+#endif
+#ifndef GEMINI_MAX_CHUNK_DIGITS
+#define GEMINI_MAX_CHUNK_DIGITS 16
+#endif
+#ifndef GEMINI_JSON_MAX_DEPTH
+#define GEMINI_JSON_MAX_DEPTH 64
+#endif
+#ifndef GEMINI_PART_MAX
+#define GEMINI_PART_MAX 8192
+#endif
+#ifndef GEMINI_ERROR_MESSAGE_MAX
+#define GEMINI_ERROR_MESSAGE_MAX 1024
+#endif
+#ifndef GEMINI_TLS_OUT_BUFFER
+#define GEMINI_TLS_OUT_BUFFER (1024 + 85)
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors ---------------------------------------------------------------------------- */
+
+typedef enum gemini_error {
+    GEMINI_OK = 0,
+    /* usage: the caller's input */
+    GEMINI_ERR_USAGE = 1,          /* a NULL or out-of-range argument */
+    GEMINI_ERR_BAD_URL,            /* base URL is not https://host[:port][/prefix] */
+    GEMINI_ERR_BAD_MODEL,          /* model name has characters that would break the path */
+    GEMINI_ERR_NO_KEY,             /* no API key given */
+    GEMINI_ERR_TRUST,              /* no usable trust anchor in the PEM file or bundle */
+    GEMINI_ERR_NOMEM,              /* allocation failed while loading trust anchors */
+    /* network */
+    GEMINI_ERR_DNS = 20,           /* the host name did not resolve */
+    GEMINI_ERR_CONNECT,            /* no address accepted the connection */
+    GEMINI_ERR_IO,                 /* send or receive failed (reset, broken pipe, ...) */
+    GEMINI_ERR_TIMEOUT,            /* connect, idle-read or total deadline passed */
+    /* TLS */
+    GEMINI_ERR_TLS = 30,           /* handshake or record failure; see the client message */
+    GEMINI_ERR_CERT,               /* the server's certificate was refused; see the message */
+    /* HTTP and protocol */
+    GEMINI_ERR_HTTP_STATUS_LINE = 40, /* malformed status line */
+    GEMINI_ERR_HTTP_HEADER,        /* malformed header line */
+    GEMINI_ERR_HEAD_TOO_LARGE,     /* the head outgrew GEMINI_MAX_HEAD */
+    GEMINI_ERR_HTTP_FRAMING,       /* bad or conflicting Content-Length / Transfer-Encoding */
+    GEMINI_ERR_HTTP_ENCODING,      /* a content or transfer coding we do not speak (gzip, ...) */
+    GEMINI_ERR_HTTP_UPGRADE,       /* 101 or another response we cannot follow */
+    GEMINI_ERR_CHUNK_SIZE,         /* chunk size not hex, too long or overflowing */
+    GEMINI_ERR_CHUNK_FRAMING,      /* missing CRLF after a chunk, bad extension or trailer */
+    GEMINI_ERR_JSON_SYNTAX,        /* not JSON (RFC 8259) */
+    GEMINI_ERR_JSON_DEPTH,         /* nesting deeper than GEMINI_JSON_MAX_DEPTH */
+    GEMINI_ERR_JSON_ESCAPE,        /* a bad backslash escape in a string */
+    GEMINI_ERR_JSON_CONTROL,       /* a raw control character inside a string */
+    GEMINI_ERR_JSON_NUMBER,        /* a malformed number */
+    GEMINI_ERR_TOO_LARGE,          /* a function call outgrew GEMINI_PART_MAX */
+    GEMINI_ERR_NOT_STREAM,         /* a 200 response that is not an event stream or JSON */
+    /* the API */
+    GEMINI_ERR_API = 70,           /* the API refused or failed (an API_ERROR event was given) */
+    /* stream ends */
+    GEMINI_ERR_CANCELLED = 80,     /* the event callback asked to stop */
+    GEMINI_ERR_TRUNCATED           /* the input ended before the response was complete */
+} gemini_error;
+
+/* Names a code in a short English phrase; never NULL. */
+GEMINI_API const char *gemini_strerror(int err);
+
+/* ---- events ---------------------------------------------------------------------------- */
+
+typedef enum gemini_event_type {
+    GEMINI_EVENT_TEXT = 1,      /* answer text: text/len is new UTF-8 text, to append */
+    GEMINI_EVENT_THOUGHT,       /* thought-summary text (parts with "thought": true) */
+    GEMINI_EVENT_FUNCTION_CALL, /* text = function name, args = raw JSON of args, id = call id */
+    GEMINI_EVENT_FINISH,        /* text = finishReason ("STOP", "MAX_TOKENS", "SAFETY", ...) */
+    GEMINI_EVENT_USAGE,         /* usage = running token totals of this response */
+    GEMINI_EVENT_BLOCKED,       /* text = promptFeedback.blockReason: the prompt was refused */
+    GEMINI_EVENT_API_ERROR      /* text = error.message, status = error.status, http_status */
+} gemini_event_type;
+
+typedef struct gemini_usage {
+    long prompt_tokens;         /* usageMetadata.promptTokenCount; -1 when absent */
+    long candidates_tokens;     /* candidatesTokenCount */
+    long thoughts_tokens;       /* thoughtsTokenCount */
+    long cached_tokens;         /* cachedContentTokenCount */
+    long total_tokens;          /* totalTokenCount */
+} gemini_usage;
+
+typedef struct gemini_event {
+    gemini_event_type type;
+    int candidate;              /* position in "candidates" (0 unless all candidates asked for) */
+    const char *text;           /* NUL-terminated; see the event types for what it holds */
+    size_t len;                 /* bytes in text, without the NUL */
+    const char *args;           /* FUNCTION_CALL: raw JSON value of "args" ("{}" when absent) */
+    size_t args_len;
+    const char *id;             /* FUNCTION_CALL: "id" ("" when absent) */
+    const char *status;         /* API_ERROR: error.status, e.g. "RESOURCE_EXHAUSTED" ("" if none) */
+    int http_status;            /* API_ERROR: the response's HTTP status (200 for in-stream errors) */
+    long code;                  /* API_ERROR: error.code (0 when absent) */
+    gemini_usage usage;         /* USAGE */
+} gemini_event;
+
+/* Receives each event. Return 0 to go on; anything else stops the stream with
+   GEMINI_ERR_CANCELLED. Pointers in *ev are valid only during the call. */
+typedef int (*gemini_event_fn)(void *user, const gemini_event *ev);
+
+/* Receives bytes from a layer (decoded body bytes, SSE data). Returns 0 or a gemini_error,
+   which stops the layer and becomes its sticky error. */
+typedef int (*gemini_bytes_fn)(void *user, const char *data, size_t len);
+
+/* ---- layer 1: HTTP/1.1 response head ------------------------------------------------------ */
+
+typedef struct gemini_http_head {
+    /* results, valid once done is set */
+    int done;                   /* 1 when the final (non-1xx) head has ended */
+    int err;                    /* sticky gemini_error */
+    int status;                 /* e.g. 200 */
+    int minor_version;          /* 1 for HTTP/1.1, 0 for HTTP/1.0 */
+    int chunked;                /* Transfer-Encoding ends in chunked */
+    long long content_length;   /* -1 when absent */
+    int keep_alive;             /* the connection may be reused after this response */
+    int event_stream;           /* Content-Type is text/event-stream */
+    int json;                   /* Content-Type is application/json */
+    long retry_after;           /* Retry-After in seconds; -1 when absent or a date */
+    char reason[64];            /* reason phrase, cut to fit */
+    /* private */
+    int state;
+    size_t head_bytes;
+    int header_id;
+    size_t name_len, value_len;
+    char name[24];
+    char value[96];
+    int saw_te, saw_cl, conn_close, conn_keep_alive;
+} gemini_http_head;
+
+GEMINI_API void gemini_http_head_init(gemini_http_head *h);
+/* Consumes bytes of the head and stops right after it: returns how many bytes were used (the
+   rest belongs to the body). Check h->err and h->done after each call. */
+GEMINI_API size_t gemini_http_head_feed(gemini_http_head *h, const char *data, size_t len);
+
+/* ---- layer 2: body framing ---------------------------------------------------------------- */
+
+typedef enum gemini_body_mode {
+    GEMINI_BODY_NONE = 0,       /* no body (204, 304) */
+    GEMINI_BODY_LENGTH,         /* Content-Length bytes */
+    GEMINI_BODY_CHUNKED,        /* Transfer-Encoding: chunked */
+    GEMINI_BODY_CLOSE           /* everything until the connection closes */
+} gemini_body_mode;
+
+typedef struct gemini_body {
+    int done;                   /* the body is complete; later bytes are not consumed */
+    int err;                    /* sticky gemini_error */
+    gemini_body_mode mode;
+    unsigned long long remaining; /* bytes left in this chunk or in the Content-Length */
+    unsigned long long total;   /* body bytes delivered so far */
+    /* private */
+    int state;
+    int digits;
+} gemini_body;
+
+GEMINI_API void gemini_body_init(gemini_body *b, gemini_body_mode mode, unsigned long long length);
+/* Decodes framing and hands the body bytes to out (in place, no copy). Returns the bytes
+   consumed, which stops short only at the end of the body or at an error. */
+GEMINI_API size_t gemini_body_feed(gemini_body *b, const char *data, size_t len,
+                                   gemini_bytes_fn out, void *user);
+/* The input ended (the peer closed): GEMINI_OK when the body was complete (or read-to-close),
+   else GEMINI_ERR_TRUNCATED. */
+GEMINI_API int gemini_body_finish(gemini_body *b);
+
+/* ---- layer 3: Server-Sent Events (WHATWG event-stream rules) ------------------------------ */
+
+typedef enum gemini_sse_what {
+    GEMINI_SSE_DATA = 1,        /* a piece of the current event's data ("\n" between lines) */
+    GEMINI_SSE_EVENT,           /* the event is complete: data = event type ("" = "message") */
+    GEMINI_SSE_INCOMPLETE,      /* input ended inside an event that has data (no blank line) */
+    GEMINI_SSE_RAW,             /* a piece of a bare JSON block (a line that starts with '{') */
+    GEMINI_SSE_RAW_END          /* that block ended (blank line or end of input) */
+} gemini_sse_what;
+
+typedef int (*gemini_sse_fn)(void *user, gemini_sse_what what, const char *data, size_t len);
+
+typedef struct gemini_sse {
+    int err;                    /* sticky gemini_error (only from the callback) */
+    int bare_json;              /* 1: lines starting with '{' outside an event are a raw block */
+    char id[128];               /* last event ID, cut to fit */
+    long retry;                 /* last valid retry: field in ms; -1 if none */
+    /* private */
+    int state;
+    int has_data;               /* a data: line was seen in this event */
+    int in_raw;                 /* inside a bare JSON block */
+    int cr_pending;             /* the last byte was CR: a following LF is the same line end */
+    int bom_checked;
+    int field;
+    size_t name_len, value_len;
+    char name[8];
+    char value[128];            /* event type / id / retry value being read */
+    char event_type[64];
+    size_t event_type_len;
+    size_t id_len;
+} gemini_sse;
+
+GEMINI_API void gemini_sse_init(gemini_sse *s);
+/* Splits lines and fields; calls fn for data pieces and events. Returns 0 or the sticky error. */
+GEMINI_API int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemini_sse_fn fn, void *user);
+/* End of input: reports an unterminated event (GEMINI_SSE_INCOMPLETE) or raw block. */
+GEMINI_API int gemini_sse_finish(gemini_sse *s, gemini_sse_fn fn, void *user);
+
+/* ---- layer 4: JSON scanner for GenerateContentResponse ----------------------------------- */
+
+typedef struct gemini_json {
+    int err;                    /* sticky gemini_error */
+    int done;                   /* the top-level value is complete */
+    int all_candidates;         /* deliver every candidate, not only candidates[0] */
+    int http_status;            /* copied into API_ERROR events (200 unless told) */
+    int saw_error;              /* the document carried {"error": ...} (an API_ERROR was sent) */
+    gemini_event_fn fn;
+    void *user;
+    /* results kept across documents */
+    char model_version[64];
+    char response_id[64];
+    /* private: the lexer */
+    int state;
+    int depth;
+    unsigned char stack[GEMINI_JSON_MAX_DEPTH];  /* path node of each open container */
+    unsigned char kind[GEMINI_JSON_MAX_DEPTH];   /* '{' or '[' of each open container */
+    int node;                   /* path node of the value being read */
+    int str_node;               /* where the current string's bytes go */
+    int lit, lit_pos;           /* literal (true/false/null) being matched */
+    unsigned ucode, uhigh;      /* \u escape being decoded; pending high surrogate */
+    int udigits;
+    unsigned char utf8[4];      /* a raw UTF-8 sequence being checked */
+    int utf8_have, utf8_need;
+    unsigned char utf8_lo, utf8_hi;  /* allowed range of its next byte */
+    long long num;              /* integer part of the number being read */
+    size_t key_len;
+    char key[32];
+    int capture_depth;          /* depth where raw capture (function args) began; -1 when off */
+    const char *cap_from;       /* start of the bytes not yet captured (within one feed) */
+    /* private: the response being assembled */
+    int cand_index;             /* position of the candidate being read */
+    int part_thought;           /* "thought": true seen in this part */
+    int part_kind;              /* 0 text (or nothing yet), 1 function call */
+    size_t part_len;            /* text, or a function call's raw args */
+    char part[GEMINI_PART_MAX + 1];
+    char fname[128];
+    char fid[64];
+    char finish[32];
+    char block_reason[32];
+    char err_status[32];
+    char err_message[GEMINI_ERROR_MESSAGE_MAX];
+    size_t fname_len, fid_len, finish_len, block_len, err_status_len, err_message_len;
+    size_t model_version_len, response_id_len;
+    long err_code;
+    int saw_usage;
+    gemini_usage usage;
+} gemini_json;
+
+GEMINI_API void gemini_json_init(gemini_json *j, gemini_event_fn fn, void *user);
+/* Starts a new document, keeping the callback, options and model version / response id. */
+GEMINI_API void gemini_json_reset(gemini_json *j);
+/* Scans bytes of one GenerateContentResponse (or {"error": ...}) document. Returns 0 or the
+   sticky error; bytes after the end of the value other than white space are an error. */
+GEMINI_API int gemini_json_feed(gemini_json *j, const char *data, size_t len);
+/* The document ended: delivers FINISH / USAGE / BLOCKED / API_ERROR events it holds.
+   GEMINI_ERR_JSON_SYNTAX when the value was incomplete. */
+GEMINI_API int gemini_json_end(gemini_json *j);
+
+/* ---- the response pipeline: HTTP bytes in, events out ------------------------------------- */
+
+enum {
+    GEMINI_PARSE_BODY_ONLY = 1,      /* input is an SSE body, without HTTP head or framing */
+    GEMINI_PARSE_ALL_CANDIDATES = 2  /* deliver every candidate (see gemini_event.candidate) */
+};
+
+typedef struct gemini_parser {
+    int err;                    /* sticky gemini_error */
+    int done;                   /* the response is complete */
+    int flags;
+    gemini_http_head head;
+    gemini_body body;
+    gemini_sse sse;
+    gemini_json json;
+    /* private */
+    int stage;                  /* head, body, done */
+    int in_doc;                 /* a JSON document is open in the scanner */
+    int body_kind;              /* how the body is read: SSE, plain JSON, or ignored */
+    int api_error_seen;
+} gemini_parser;
+
+GEMINI_API void gemini_parser_init(gemini_parser *p, int flags, gemini_event_fn fn, void *user);
+/* Pushes response bytes, split anywhere. Returns 0 or the sticky error. Bytes after the end
+   of the response are not used (p->done is set). */
+GEMINI_API int gemini_parser_feed(gemini_parser *p, const void *data, size_t len);
+/* The input ended. Returns 0 when the response was complete, else the error
+   (GEMINI_ERR_TRUNCATED when it stopped early); every event that arrived was delivered first. */
+GEMINI_API int gemini_parser_finish(gemini_parser *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GEMINI_STREAM_H */
+
+/* ======================================================================================== */
+/*                                    IMPLEMENTATION                                        */
+/* ======================================================================================== */
+#ifdef GEMINI_STREAM_IMPLEMENTATION
+#ifndef GEMINI_STREAM_IMPLEMENTATION_DONE
+#define GEMINI_STREAM_IMPLEMENTATION_DONE
+
+#include <string.h>
+#include <limits.h>
+
+#ifdef GEMINI_STREAM_STATIC
+#define GEMINI_DEF static
+#else
+#define GEMINI_DEF
+#endif
+
+/* ==== utilities ========================================================================== */
+
+static char gemini__lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Case-insensitive comparison of a byte string with a lower-case NUL-terminated word. */
+static int gemini__ieq(const char *s, size_t n, const char *word)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (word[i] == '\0' || gemini__lower(s[i]) != word[i]) return 0;
+    return word[n] == '\0';
+}
+
+/* Appends to a bounded, NUL-terminated buffer; what does not fit is dropped. */
+static void gemini__append(char *buf, size_t cap, size_t *len, const char *src, size_t n)
+{
+    size_t room = cap - 1 - *len;
+    if (n > room) n = room;
+    memcpy(buf + *len, src, n);
+    *len += n;
+    buf[*len] = '\0';
+}
+
+static int gemini__is_hex(int c, unsigned *value)
+{
+    if (c >= '0' && c <= '9') { *value = (unsigned)(c - '0'); return 1; }
+    if (c >= 'a' && c <= 'f') { *value = (unsigned)(c - 'a' + 10); return 1; }
+    if (c >= 'A' && c <= 'F') { *value = (unsigned)(c - 'A' + 10); return 1; }
+    return 0;
+}
+
+/* The tchar set of RFC 9110 (header names). */
+static int gemini__is_tchar(int c)
+{
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return 1;
+    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* Returns the first CR or LF in [p, end), or end. */
+static const char *gemini__find_eol(const char *p, const char *end)
+{
+    while (p < end && *p != '\n' && *p != '\r') p++;
+    return p;
+}
+
+GEMINI_DEF const char *gemini_strerror(int err)
+{
+    switch (err) {
+    case GEMINI_OK: return "no error";
+    case GEMINI_ERR_USAGE: return "invalid argument";
+    case GEMINI_ERR_BAD_URL: return "base URL must be https://host[:port][/prefix]";
+    case GEMINI_ERR_BAD_MODEL: return "model name has characters not allowed in a path";
+    case GEMINI_ERR_NO_KEY: return "no API key (set GOOGLE_API_KEY or GEMINI_API_KEY)";
+    case GEMINI_ERR_TRUST: return "no usable trust anchor";
+    case GEMINI_ERR_NOMEM: return "out of memory";
+    case GEMINI_ERR_DNS: return "host name did not resolve";
+    case GEMINI_ERR_CONNECT: return "could not connect";
+    case GEMINI_ERR_IO: return "network send or receive failed";
+    case GEMINI_ERR_TIMEOUT: return "timed out";
+    case GEMINI_ERR_TLS: return "TLS failure";
+    case GEMINI_ERR_CERT: return "server certificate refused";
+    case GEMINI_ERR_HTTP_STATUS_LINE: return "malformed HTTP status line";
+    case GEMINI_ERR_HTTP_HEADER: return "malformed HTTP header";
+    case GEMINI_ERR_HEAD_TOO_LARGE: return "HTTP response head too large";
+    case GEMINI_ERR_HTTP_FRAMING: return "bad or conflicting HTTP message length";
+    case GEMINI_ERR_HTTP_ENCODING: return "unsupported HTTP content or transfer coding";
+    case GEMINI_ERR_HTTP_UPGRADE: return "unexpected protocol switch";
+    case GEMINI_ERR_CHUNK_SIZE: return "bad chunk size";
+    case GEMINI_ERR_CHUNK_FRAMING: return "bad chunked framing";
+    case GEMINI_ERR_JSON_SYNTAX: return "malformed JSON";
+    case GEMINI_ERR_JSON_DEPTH: return "JSON nested too deeply";
+    case GEMINI_ERR_JSON_ESCAPE: return "bad escape in JSON string";
+    case GEMINI_ERR_JSON_CONTROL: return "control character in JSON string";
+    case GEMINI_ERR_JSON_NUMBER: return "malformed JSON number";
+    case GEMINI_ERR_TOO_LARGE: return "function call larger than GEMINI_PART_MAX";
+    case GEMINI_ERR_NOT_STREAM: return "response is not an event stream";
+    case GEMINI_ERR_API: return "the API returned an error";
+    case GEMINI_ERR_CANCELLED: return "cancelled";
+    case GEMINI_ERR_TRUNCATED: return "response ended early (truncated)";
+    default: return "unknown error";
+    }
+}
+
+/* ==== HTTP response head ================================================================= */
+
+enum {
+    GEMINI__H_VERSION, GEMINI__H_MINOR, GEMINI__H_SP1, GEMINI__H_STATUS, GEMINI__H_SP2,
+    GEMINI__H_REASON, GEMINI__H_LINE_LF, GEMINI__H_LINE_START, GEMINI__H_NAME, GEMINI__H_OWS,
+    GEMINI__H_VALUE, GEMINI__H_END_LF
+};
+
+enum {
+    GEMINI__HDR_OTHER, GEMINI__HDR_TE, GEMINI__HDR_CL, GEMINI__HDR_CT, GEMINI__HDR_CONNECTION,
+    GEMINI__HDR_RETRY_AFTER, GEMINI__HDR_CE
+};
+
+static void gemini__head_start(gemini_http_head *h)
+{
+    size_t used = h->head_bytes;
+    memset(h, 0, sizeof *h);
+    h->head_bytes = used;          /* 1xx heads count against the same limit */
+    h->content_length = -1;
+    h->retry_after = -1;
+    h->state = GEMINI__H_VERSION;
+}
+
+GEMINI_DEF void gemini_http_head_init(gemini_http_head *h)
+{
+    h->head_bytes = 0;
+    gemini__head_start(h);
+}
+
+static int gemini__head_fail(gemini_http_head *h, int err)
+{
+    h->err = err;
+    return err;
+}
+
+/* Calls fn for each comma-separated token of the value (trimmed); stops at the first error. */
+static int gemini__head_tokens(gemini_http_head *h, int (*fn)(gemini_http_head *, const char *, size_t))
+{
+    const char *s = h->value, *end = h->value + h->value_len;
+    while (s < end) {
+        const char *comma = (const char *)memchr(s, ',', (size_t)(end - s));
+        const char *e = comma ? comma : end;
+        const char *b = s;
+        while (b < e && (*b == ' ' || *b == '\t')) b++;
+        while (e > b && (e[-1] == ' ' || e[-1] == '\t')) e--;
+        if (e > b) {
+            int err = fn(h, b, (size_t)(e - b));
+            if (err) return err;
+        }
+        s = comma ? comma + 1 : end;
+    }
+    return GEMINI_OK;
+}
+
+static int gemini__head_te_token(gemini_http_head *h, const char *t, size_t n)
+{
+    if (h->chunked) return GEMINI_ERR_HTTP_FRAMING;  /* chunked must be the last coding */
+    if (gemini__ieq(t, n, "chunked")) { h->chunked = 1; return GEMINI_OK; }
+    return GEMINI_ERR_HTTP_ENCODING;
+}
+
+static int gemini__head_ce_token(gemini_http_head *h, const char *t, size_t n)
+{
+    (void)h;
+    return gemini__ieq(t, n, "identity") ? GEMINI_OK : GEMINI_ERR_HTTP_ENCODING;
+}
+
+static int gemini__head_conn_token(gemini_http_head *h, const char *t, size_t n)
+{
+    if (gemini__ieq(t, n, "close")) h->conn_close = 1;
+    if (gemini__ieq(t, n, "keep-alive")) h->conn_keep_alive = 1;
+    return GEMINI_OK;
+}
+
+/* Content-Length: digits, or a list of identical values ("5, 5"), which RFC 9112 allows. */
+static int gemini__head_cl_token(gemini_http_head *h, const char *t, size_t n)
+{
+    long long v = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (t[i] < '0' || t[i] > '9') return GEMINI_ERR_HTTP_FRAMING;
+        if (v > (LLONG_MAX - 9) / 10) return GEMINI_ERR_HTTP_FRAMING;
+        v = v * 10 + (t[i] - '0');
+    }
+    if (h->saw_cl && h->content_length != v) return GEMINI_ERR_HTTP_FRAMING;
+    h->saw_cl = 1;
+    h->content_length = v;
+    return GEMINI_OK;
+}
+
+static int gemini__head_header(gemini_http_head *h)
+{
+    size_t n = h->value_len;
+    while (n > 0 && (h->value[n - 1] == ' ' || h->value[n - 1] == '\t')) n--;
+    h->value_len = n;
+    h->value[n] = '\0';
+    switch (h->header_id) {
+    case GEMINI__HDR_TE:
+        h->saw_te = 1;
+        return gemini__head_tokens(h, gemini__head_te_token);
+    case GEMINI__HDR_CL:
+        if (n == 0) return GEMINI_ERR_HTTP_FRAMING;
+        return gemini__head_tokens(h, gemini__head_cl_token);
+    case GEMINI__HDR_CE:
+        return gemini__head_tokens(h, gemini__head_ce_token);
+    case GEMINI__HDR_CONNECTION:
+        return gemini__head_tokens(h, gemini__head_conn_token);
+    case GEMINI__HDR_CT:
+        h->event_stream = n >= 17 && gemini__ieq(h->value, 17, "text/event-stream");
+        h->json = n >= 16 && gemini__ieq(h->value, 16, "application/json");
+        return GEMINI_OK;
+    case GEMINI__HDR_RETRY_AFTER: {
+        size_t i;
+        long v = 0;
+        for (i = 0; i < n && v < 100000000L; i++) {
+            if (h->value[i] < '0' || h->value[i] > '9') return GEMINI_OK;  /* a date: ignored */
+            v = v * 10 + (h->value[i] - '0');
+        }
+        h->retry_after = n ? v : -1;
+        return GEMINI_OK;
+    }
+    default:
+        return GEMINI_OK;
+    }
+}
+
+static int gemini__head_header_id(const char *name, size_t n)
+{
+    if (gemini__ieq(name, n, "transfer-encoding")) return GEMINI__HDR_TE;
+    if (gemini__ieq(name, n, "content-length")) return GEMINI__HDR_CL;
+    if (gemini__ieq(name, n, "content-type")) return GEMINI__HDR_CT;
+    if (gemini__ieq(name, n, "connection")) return GEMINI__HDR_CONNECTION;
+    if (gemini__ieq(name, n, "retry-after")) return GEMINI__HDR_RETRY_AFTER;
+    if (gemini__ieq(name, n, "content-encoding")) return GEMINI__HDR_CE;
+    return GEMINI__HDR_OTHER;
+}
+
+/* The blank line: a 1xx head starts over, anything else is the final head. */
+static int gemini__head_end(gemini_http_head *h)
+{
+    if (h->status == 101) return gemini__head_fail(h, GEMINI_ERR_HTTP_UPGRADE);
+    if (h->status >= 100 && h->status < 200) {
+        gemini__head_start(h);
+        return GEMINI_OK;
+    }
+    if (h->chunked && h->saw_cl) h->conn_close = 1;      /* RFC 9112 6.1: framing is suspect */
+    if (h->saw_te && !h->chunked) return gemini__head_fail(h, GEMINI_ERR_HTTP_ENCODING);
+    h->keep_alive = h->minor_version >= 1 ? !h->conn_close
+                                          : (h->conn_keep_alive && !h->conn_close);
+    if (h->chunked && h->minor_version == 0) h->keep_alive = 0;
+    h->done = 1;
+    return GEMINI_OK;
+}
+
+/* Status line: "HTTP/1.x SSS reason". */
+static int gemini__head_status_byte(gemini_http_head *h, char c)
+{
+    static const char version[] = "HTTP/1.";
+    switch (h->state) {
+    case GEMINI__H_VERSION:
+        if (c != version[h->name_len]) return GEMINI_ERR_HTTP_STATUS_LINE;
+        if (++h->name_len == 7) h->state = GEMINI__H_MINOR;
+        return GEMINI_OK;
+    case GEMINI__H_MINOR:
+        if (c < '0' || c > '9') return GEMINI_ERR_HTTP_STATUS_LINE;
+        h->minor_version = c - '0';
+        h->state = GEMINI__H_SP1;
+        return GEMINI_OK;
+    case GEMINI__H_SP1:
+        if (c != ' ') return GEMINI_ERR_HTTP_STATUS_LINE;
+        h->state = GEMINI__H_STATUS;
+        h->value_len = 0;
+        return GEMINI_OK;
+    case GEMINI__H_STATUS:
+        if (c < '0' || c > '9') return GEMINI_ERR_HTTP_STATUS_LINE;
+        h->status = h->status * 10 + (c - '0');
+        if (++h->value_len == 3) h->state = GEMINI__H_SP2;
+        return GEMINI_OK;
+    case GEMINI__H_SP2:                 /* the reason phrase may be missing altogether */
+        if (c == ' ') { h->state = GEMINI__H_REASON; return GEMINI_OK; }
+        if (c == '\r') { h->state = GEMINI__H_LINE_LF; return GEMINI_OK; }
+        if (c == '\n') { h->state = GEMINI__H_LINE_START; return GEMINI_OK; }
+        return GEMINI_ERR_HTTP_STATUS_LINE;
+    default:                            /* GEMINI__H_REASON */
+        if (c == '\r') { h->state = GEMINI__H_LINE_LF; return GEMINI_OK; }
+        if (c == '\n') { h->state = GEMINI__H_LINE_START; return GEMINI_OK; }
+        if ((unsigned char)c < 0x20 && c != '\t') return GEMINI_ERR_HTTP_STATUS_LINE;
+        if (strlen(h->reason) < sizeof h->reason - 1) h->reason[strlen(h->reason)] = c;
+        return GEMINI_OK;
+    }
+}
+
+/* Header lines: "name: value" with optional white space around the value. */
+static int gemini__head_field_byte(gemini_http_head *h, char c)
+{
+    switch (h->state) {
+    case GEMINI__H_LINE_LF:
+        if (c != '\n') return h->status ? GEMINI_ERR_HTTP_HEADER : GEMINI_ERR_HTTP_STATUS_LINE;
+        h->state = GEMINI__H_LINE_START;
+        return GEMINI_OK;
+    case GEMINI__H_LINE_START:
+        if (c == '\r') { h->state = GEMINI__H_END_LF; return GEMINI_OK; }
+        if (c == '\n') return gemini__head_end(h);
+        if (!gemini__is_tchar((unsigned char)c)) return GEMINI_ERR_HTTP_HEADER; /* obs-fold too */
+        h->state = GEMINI__H_NAME;
+        h->name_len = 0;
+        h->value_len = 0;
+        /* fall through */
+    case GEMINI__H_NAME:
+        if (c == ':') {
+            h->header_id = gemini__head_header_id(h->name, h->name_len);
+            h->state = GEMINI__H_OWS;
+            return GEMINI_OK;
+        }
+        if (!gemini__is_tchar((unsigned char)c)) return GEMINI_ERR_HTTP_HEADER;
+        if (h->name_len < sizeof h->name) h->name[h->name_len] = c;
+        if (h->name_len <= sizeof h->name) h->name_len++;   /* one past: matches no name */
+        return GEMINI_OK;
+    case GEMINI__H_OWS:
+        if (c == ' ' || c == '\t') return GEMINI_OK;
+        h->state = GEMINI__H_VALUE;
+        /* fall through */
+    case GEMINI__H_VALUE:
+        if (c == '\r' || c == '\n') {
+            int err = gemini__head_header(h);
+            h->state = c == '\r' ? GEMINI__H_LINE_LF : GEMINI__H_LINE_START;
+            return err;
+        }
+        if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f) return GEMINI_ERR_HTTP_HEADER;
+        if (h->header_id == GEMINI__HDR_OTHER) return GEMINI_OK;
+        if (h->value_len >= sizeof h->value - 1) {
+            /* a Content-Type's parameters may be long: its start is all we read */
+            return h->header_id == GEMINI__HDR_CT ? GEMINI_OK : GEMINI_ERR_HTTP_HEADER;
+        }
+        h->value[h->value_len++] = c;
+        return GEMINI_OK;
+    default:                            /* GEMINI__H_END_LF */
+        if (c != '\n') return GEMINI_ERR_HTTP_HEADER;
+        return gemini__head_end(h);
+    }
+}
+
+GEMINI_DEF size_t gemini_http_head_feed(gemini_http_head *h, const char *data, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len && !h->done && !h->err; i++) {
+        int err;
+        if (++h->head_bytes > GEMINI_MAX_HEAD) {
+            gemini__head_fail(h, GEMINI_ERR_HEAD_TOO_LARGE);
+            break;
+        }
+        err = h->state <= GEMINI__H_REASON ? gemini__head_status_byte(h, data[i])
+                                           : gemini__head_field_byte(h, data[i]);
+        if (err) {
+            gemini__head_fail(h, err);
+            break;
+        }
+    }
+    return i;
+}
+
+/* ==== body framing ======================================================================= */
+
+enum {
+    GEMINI__C_SIZE, GEMINI__C_SIZE_MORE, GEMINI__C_SIZE_WS, GEMINI__C_EXT, GEMINI__C_SIZE_LF,
+    GEMINI__C_DATA, GEMINI__C_DATA_CR, GEMINI__C_DATA_LF, GEMINI__C_TRAILER_START,
+    GEMINI__C_TRAILER, GEMINI__C_TRAILER_LF, GEMINI__C_END_LF
+};
+
+GEMINI_DEF void gemini_body_init(gemini_body *b, gemini_body_mode mode, unsigned long long length)
+{
+    memset(b, 0, sizeof *b);
+    b->mode = mode;
+    b->state = GEMINI__C_SIZE;
+    if (mode == GEMINI_BODY_LENGTH) b->remaining = length;
+    b->done = mode == GEMINI_BODY_NONE || (mode == GEMINI_BODY_LENGTH && length == 0);
+}
+
+/* Hands up to b->remaining bytes to out; returns how many it took. */
+static size_t gemini__body_data(gemini_body *b, const char *data, size_t len,
+                                gemini_bytes_fn out, void *user)
+{
+    size_t n = len;
+    int err;
+    if (b->mode != GEMINI_BODY_CLOSE && b->remaining < n) n = (size_t)b->remaining;
+    if (n == 0) return 0;
+    if (b->mode != GEMINI_BODY_CLOSE) b->remaining -= n;
+    b->total += n;
+    err = out ? out(user, data, n) : GEMINI_OK;
+    if (err) b->err = err;
+    return n;
+}
+
+/* One byte of chunked framing outside chunk data. */
+static int gemini__chunk_byte(gemini_body *b, char c)
+{
+    unsigned v;
+    switch (b->state) {
+    case GEMINI__C_SIZE:
+    case GEMINI__C_SIZE_MORE:
+        if (gemini__is_hex((unsigned char)c, &v)) {
+            if (++b->digits > GEMINI_MAX_CHUNK_DIGITS) return GEMINI_ERR_CHUNK_SIZE;
+            if (b->remaining > (ULLONG_MAX >> 4)) return GEMINI_ERR_CHUNK_SIZE;
+            b->remaining = (b->remaining << 4) | v;
+            b->state = GEMINI__C_SIZE_MORE;
+            return GEMINI_OK;
+        }
+        if (b->state == GEMINI__C_SIZE) return GEMINI_ERR_CHUNK_SIZE;  /* no digit at all */
+        /* fall through */
+    case GEMINI__C_SIZE_WS:             /* BWS before a chunk extension */
+        if (c == ' ' || c == '\t') { b->state = GEMINI__C_SIZE_WS; return GEMINI_OK; }
+        if (c == ';') { b->state = GEMINI__C_EXT; return GEMINI_OK; }
+        if (c == '\r') { b->state = GEMINI__C_SIZE_LF; return GEMINI_OK; }
+        return b->state == GEMINI__C_SIZE_WS ? GEMINI_ERR_CHUNK_FRAMING : GEMINI_ERR_CHUNK_SIZE;
+    case GEMINI__C_EXT:                 /* extensions are skipped, but must be text */
+        if (c == '\r') { b->state = GEMINI__C_SIZE_LF; return GEMINI_OK; }
+        if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f) return GEMINI_ERR_CHUNK_FRAMING;
+        return GEMINI_OK;
+    case GEMINI__C_SIZE_LF:
+        if (c != '\n') return GEMINI_ERR_CHUNK_FRAMING;
+        b->digits = 0;
+        b->state = b->remaining ? GEMINI__C_DATA : GEMINI__C_TRAILER_START;
+        return GEMINI_OK;
+    case GEMINI__C_DATA_CR:
+        if (c != '\r') return GEMINI_ERR_CHUNK_FRAMING;
+        b->state = GEMINI__C_DATA_LF;
+        return GEMINI_OK;
+    case GEMINI__C_DATA_LF:
+        if (c != '\n') return GEMINI_ERR_CHUNK_FRAMING;
+        b->state = GEMINI__C_SIZE;
+        return GEMINI_OK;
+    case GEMINI__C_TRAILER_START:
+        if (c == '\r') { b->state = GEMINI__C_END_LF; return GEMINI_OK; }
+        if (!gemini__is_tchar((unsigned char)c)) return GEMINI_ERR_CHUNK_FRAMING;
+        b->state = GEMINI__C_TRAILER;
+        return GEMINI_OK;
+    case GEMINI__C_TRAILER:             /* trailer fields are skipped */
+        if (c == '\r') { b->state = GEMINI__C_TRAILER_LF; return GEMINI_OK; }
+        if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f) return GEMINI_ERR_CHUNK_FRAMING;
+        return GEMINI_OK;
+    case GEMINI__C_TRAILER_LF:
+        if (c != '\n') return GEMINI_ERR_CHUNK_FRAMING;
+        b->state = GEMINI__C_TRAILER_START;
+        return GEMINI_OK;
+    default:                            /* GEMINI__C_END_LF */
+        if (c != '\n') return GEMINI_ERR_CHUNK_FRAMING;
+        b->done = 1;
+        return GEMINI_OK;
+    }
+}
+
+GEMINI_DEF size_t gemini_body_feed(gemini_body *b, const char *data, size_t len,
+                                   gemini_bytes_fn out, void *user)
+{
+    size_t i = 0;
+    while (i < len && !b->done && !b->err) {
+        if (b->mode != GEMINI_BODY_CHUNKED) {
+            i += gemini__body_data(b, data + i, len - i, out, user);
+            if (b->mode == GEMINI_BODY_LENGTH && b->remaining == 0) b->done = 1;
+        } else if (b->state == GEMINI__C_DATA) {
+            i += gemini__body_data(b, data + i, len - i, out, user);
+            if (b->remaining == 0) b->state = GEMINI__C_DATA_CR;
+        } else {
+            int err = gemini__chunk_byte(b, data[i]);
+            if (err) {
+                b->err = err;
+                break;
+            }
+            i++;
+        }
+    }
+    return i;
+}
+
+GEMINI_DEF int gemini_body_finish(gemini_body *b)
+{
+    if (b->err) return b->err;
+    if (b->mode == GEMINI_BODY_CLOSE) b->done = 1;
+    if (!b->done) b->err = GEMINI_ERR_TRUNCATED;
+    return b->err;
+}
+
+/* ==== Server-Sent Events ================================================================= */
+
+enum {
+    GEMINI__S_LINE_START, GEMINI__S_NAME, GEMINI__S_VALUE_START, GEMINI__S_VALUE,
+    GEMINI__S_SKIP, GEMINI__S_RAW, GEMINI__S_RAW_LINE_START
+};
+
+enum { GEMINI__F_OTHER, GEMINI__F_DATA, GEMINI__F_EVENT, GEMINI__F_ID, GEMINI__F_RETRY };
+
+GEMINI_DEF void gemini_sse_init(gemini_sse *s)
+{
+    memset(s, 0, sizeof *s);
+    s->retry = -1;
+}
+
+static int gemini__sse_call(gemini_sse *s, gemini_sse_fn fn, void *user, gemini_sse_what what,
+                            const char *data, size_t len)
+{
+    int err = fn(user, what, data, len);
+    if (err) s->err = err;
+    return err;
+}
+
+/* A field line ended: store what the WHATWG rules keep of event, id and retry. */
+static void gemini__sse_field_end(gemini_sse *s)
+{
+    size_t i, n = s->value_len;
+    if (s->field == GEMINI__F_EVENT) {
+        memcpy(s->event_type, s->value, n < sizeof s->event_type ? n : sizeof s->event_type - 1);
+        s->event_type_len = n < sizeof s->event_type ? n : sizeof s->event_type - 1;
+    } else if (s->field == GEMINI__F_ID) {
+        if (memchr(s->value, '\0', n)) return;      /* an id with NUL is ignored */
+        memcpy(s->id, s->value, n);
+        s->id[n] = '\0';
+        s->id_len = n;
+    } else if (s->field == GEMINI__F_RETRY) {
+        long v = 0;
+        if (n == 0) return;
+        for (i = 0; i < n; i++) {
+            if (s->value[i] < '0' || s->value[i] > '9') return;
+            if (v < 100000000L) v = v * 10 + (s->value[i] - '0');
+        }
+        s->retry = v;
+    }
+}
+
+static int gemini__sse_field_start(gemini_sse *s, gemini_sse_fn fn, void *user)
+{
+    s->field = GEMINI__F_OTHER;
+    s->value_len = 0;
+    if (s->name_len == 4 && memcmp(s->name, "data", 4) == 0) {
+        s->field = GEMINI__F_DATA;
+        if (s->has_data && gemini__sse_call(s, fn, user, GEMINI_SSE_DATA, "\n", 1)) return s->err;
+        s->has_data = 1;
+    } else if (s->name_len == 5 && memcmp(s->name, "event", 5) == 0) {
+        s->field = GEMINI__F_EVENT;
+    } else if (s->name_len == 2 && memcmp(s->name, "id", 2) == 0) {
+        s->field = GEMINI__F_ID;
+    } else if (s->name_len == 5 && memcmp(s->name, "retry", 5) == 0) {
+        s->field = GEMINI__F_RETRY;
+    }
+    return GEMINI_OK;
+}
+
+/* A blank line: dispatch the event if it has data, then start a new one. */
+static int gemini__sse_dispatch(gemini_sse *s, gemini_sse_fn fn, void *user)
+{
+    int had = s->has_data;
+    s->has_data = 0;
+    s->event_type[s->event_type_len] = '\0';
+    if (had && gemini__sse_call(s, fn, user, GEMINI_SSE_EVENT, s->event_type, s->event_type_len))
+        return s->err;
+    s->event_type_len = 0;
+    return GEMINI_OK;
+}
+
+/* Runs [data+i, data+len) of a value, a raw line or a skipped line up to the line end. */
+static size_t gemini__sse_span(gemini_sse *s, const char *data, size_t len, size_t i,
+                               gemini_sse_fn fn, void *user)
+{
+    const char *start = data + i, *eol = gemini__find_eol(start, data + len);
+    size_t n = (size_t)(eol - start);
+    if (n == 0) return i;
+    if (s->state == GEMINI__S_RAW) {
+        gemini__sse_call(s, fn, user, GEMINI_SSE_RAW, start, n);
+    } else if (s->state == GEMINI__S_VALUE) {
+        if (s->field == GEMINI__F_DATA) {
+            gemini__sse_call(s, fn, user, GEMINI_SSE_DATA, start, n);
+        } else if (s->field != GEMINI__F_OTHER) {
+            size_t room = sizeof s->value - 1 - s->value_len;
+            memcpy(s->value + s->value_len, start, n < room ? n : room);
+            s->value_len += n < room ? n : room;
+        }
+    }
+    return i + n;
+}
+
+static int gemini__sse_line_end(gemini_sse *s, gemini_sse_fn fn, void *user)
+{
+    switch (s->state) {
+    case GEMINI__S_LINE_START:
+        s->state = GEMINI__S_LINE_START;
+        return gemini__sse_dispatch(s, fn, user);
+    case GEMINI__S_NAME:                /* a line with no colon: the whole line is the name */
+        if (gemini__sse_field_start(s, fn, user)) return s->err;
+        /* fall through */
+    case GEMINI__S_VALUE_START:
+    case GEMINI__S_VALUE:
+        gemini__sse_field_end(s);
+        break;
+    case GEMINI__S_RAW:
+        s->state = GEMINI__S_RAW_LINE_START;
+        return gemini__sse_call(s, fn, user, GEMINI_SSE_RAW, "\n", 1);
+    case GEMINI__S_RAW_LINE_START:      /* a blank line ends the raw block */
+        s->in_raw = 0;
+        s->state = GEMINI__S_LINE_START;
+        return gemini__sse_call(s, fn, user, GEMINI_SSE_RAW_END, "", 0);
+    default:
+        break;
+    }
+    s->state = GEMINI__S_LINE_START;
+    return GEMINI_OK;
+}
+
+/* One byte at a line start or inside a field name. */
+static int gemini__sse_head_byte(gemini_sse *s, char c, gemini_sse_fn fn, void *user)
+{
+    if (s->state == GEMINI__S_LINE_START) {
+        s->name_len = 0;
+        if (c == ':') { s->state = GEMINI__S_SKIP; return GEMINI_OK; }   /* a comment */
+        if (c == '{' && s->bare_json && !s->has_data) {
+            s->in_raw = 1;
+            s->state = GEMINI__S_RAW;
+            return gemini__sse_call(s, fn, user, GEMINI_SSE_RAW, "{", 1);
+        }
+        s->state = GEMINI__S_NAME;
+    } else if (s->state == GEMINI__S_RAW_LINE_START) {
+        s->state = GEMINI__S_RAW;
+        return gemini__sse_call(s, fn, user, GEMINI_SSE_RAW, &c, 1);
+    } else if (s->state == GEMINI__S_VALUE_START) {
+        s->state = GEMINI__S_VALUE;
+        return c == ' ' ? GEMINI_OK : -1;   /* -1: not consumed, run it as value */
+    }
+    if (c == ':') {
+        s->state = GEMINI__S_VALUE_START;
+        return gemini__sse_field_start(s, fn, user);
+    }
+    if (s->name_len < sizeof s->name) s->name[s->name_len] = c;
+    if (s->name_len <= sizeof s->name) s->name_len++;
+    return GEMINI_OK;
+}
+
+/* Strips one UTF-8 BOM at the very start; bytes that only looked like one are replayed. */
+static int gemini__sse_bom(gemini_sse *s, const char **data, size_t *len, gemini_sse_fn fn,
+                           void *user)
+{
+    static const char bom[] = "\xEF\xBB\xBF";
+    while (s->bom_checked < 3 && *len > 0) {
+        if ((*data)[0] != bom[s->bom_checked]) {
+            int matched = s->bom_checked;
+            s->bom_checked = 3;
+            return matched ? gemini_sse_feed(s, bom, (size_t)matched, fn, user) : GEMINI_OK;
+        }
+        s->bom_checked++;
+        (*data)++;
+        (*len)--;
+    }
+    return GEMINI_OK;
+}
+
+GEMINI_DEF int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemini_sse_fn fn,
+                               void *user)
+{
+    size_t i = 0;
+    if (s->err) return s->err;
+    if (s->bom_checked < 3 && gemini__sse_bom(s, &data, &len, fn, user)) return s->err;
+    while (i < len && !s->err) {
+        char c = data[i];
+        if (s->cr_pending) {            /* the LF of a CRLF pair was already counted */
+            s->cr_pending = 0;
+            if (c == '\n') { i++; continue; }
+        }
+        if (c == '\r' || c == '\n') {
+            s->cr_pending = c == '\r';
+            i++;
+            gemini__sse_line_end(s, fn, user);
+        } else if (s->state == GEMINI__S_VALUE || s->state == GEMINI__S_RAW
+                   || s->state == GEMINI__S_SKIP) {
+            i = gemini__sse_span(s, data, len, i, fn, user);
+        } else {
+            int r = gemini__sse_head_byte(s, c, fn, user);
+            if (r > 0) break;
+            if (r == 0) i++;
+        }
+    }
+    return s->err;
+}
+
+GEMINI_DEF int gemini_sse_finish(gemini_sse *s, gemini_sse_fn fn, void *user)
+{
+    if (s->err) return s->err;
+    if (s->in_raw) {
+        s->in_raw = 0;
+        gemini__sse_call(s, fn, user, GEMINI_SSE_RAW_END, "", 0);
+    } else if (s->has_data) {
+        gemini__sse_call(s, fn, user, GEMINI_SSE_INCOMPLETE, "", 0);
+    }
+    s->has_data = 0;
+    s->state = GEMINI__S_LINE_START;
+    return s->err;
+}
+
+/* ==== JSON scanner ======================================================================= */
+
+/* Path nodes: where in a GenerateContentResponse a value sits. Containers first, then leaves. */
+enum {
+    GEMINI__N_SKIP, GEMINI__N_TOP, GEMINI__N_ROOT_LIST, GEMINI__N_ROOT, GEMINI__N_CANDIDATES,
+    GEMINI__N_CANDIDATE, GEMINI__N_CONTENT, GEMINI__N_PARTS, GEMINI__N_PART, GEMINI__N_FCALL,
+    GEMINI__N_ARGS, GEMINI__N_USAGE, GEMINI__N_FEEDBACK, GEMINI__N_ERROR,
+    /* leaves */
+    GEMINI__N_KEY, GEMINI__N_TEXT, GEMINI__N_THOUGHT, GEMINI__N_FC_NAME, GEMINI__N_FC_ID,
+    GEMINI__N_FINISH, GEMINI__N_BLOCK, GEMINI__N_MODEL_VERSION, GEMINI__N_RESPONSE_ID,
+    GEMINI__N_ERR_CODE, GEMINI__N_ERR_MESSAGE, GEMINI__N_ERR_STATUS, GEMINI__N_U_PROMPT,
+    GEMINI__N_U_CANDIDATES, GEMINI__N_U_THOUGHTS, GEMINI__N_U_CACHED, GEMINI__N_U_TOTAL
+};
+
+static const struct gemini__json_path {
+    unsigned char parent, child;
+    const char *key;
+} gemini__json_paths[] = {
+    {GEMINI__N_ROOT, GEMINI__N_CANDIDATES, "candidates"},
+    {GEMINI__N_ROOT, GEMINI__N_USAGE, "usageMetadata"},
+    {GEMINI__N_ROOT, GEMINI__N_FEEDBACK, "promptFeedback"},
+    {GEMINI__N_ROOT, GEMINI__N_ERROR, "error"},
+    {GEMINI__N_ROOT, GEMINI__N_MODEL_VERSION, "modelVersion"},
+    {GEMINI__N_ROOT, GEMINI__N_RESPONSE_ID, "responseId"},
+    {GEMINI__N_CANDIDATE, GEMINI__N_CONTENT, "content"},
+    {GEMINI__N_CANDIDATE, GEMINI__N_FINISH, "finishReason"},
+    {GEMINI__N_CONTENT, GEMINI__N_PARTS, "parts"},
+    {GEMINI__N_PART, GEMINI__N_TEXT, "text"},
+    {GEMINI__N_PART, GEMINI__N_THOUGHT, "thought"},
+    {GEMINI__N_PART, GEMINI__N_FCALL, "functionCall"},
+    {GEMINI__N_FCALL, GEMINI__N_FC_NAME, "name"},
+    {GEMINI__N_FCALL, GEMINI__N_ARGS, "args"},
+    {GEMINI__N_FCALL, GEMINI__N_FC_ID, "id"},
+    {GEMINI__N_USAGE, GEMINI__N_U_PROMPT, "promptTokenCount"},
+    {GEMINI__N_USAGE, GEMINI__N_U_CANDIDATES, "candidatesTokenCount"},
+    {GEMINI__N_USAGE, GEMINI__N_U_THOUGHTS, "thoughtsTokenCount"},
+    {GEMINI__N_USAGE, GEMINI__N_U_CACHED, "cachedContentTokenCount"},
+    {GEMINI__N_USAGE, GEMINI__N_U_TOTAL, "totalTokenCount"},
+    {GEMINI__N_FEEDBACK, GEMINI__N_BLOCK, "blockReason"},
+    {GEMINI__N_ERROR, GEMINI__N_ERR_CODE, "code"},
+    {GEMINI__N_ERROR, GEMINI__N_ERR_MESSAGE, "message"},
+    {GEMINI__N_ERROR, GEMINI__N_ERR_STATUS, "status"}
+};
+
+enum {
+    GEMINI__J_VALUE, GEMINI__J_KEY_OR_CLOSE, GEMINI__J_KEY, GEMINI__J_COLON,
+    GEMINI__J_VALUE_OR_CLOSE, GEMINI__J_AFTER, GEMINI__J_DONE, GEMINI__J_STRING,
+    GEMINI__J_ESCAPE, GEMINI__J_UNICODE, GEMINI__J_LOW_BACKSLASH, GEMINI__J_LOW_U,
+    GEMINI__J_LITERAL, GEMINI__J_NUM_MINUS, GEMINI__J_NUM_ZERO, GEMINI__J_NUM_INT,
+    GEMINI__J_NUM_DOT, GEMINI__J_NUM_FRAC, GEMINI__J_NUM_E, GEMINI__J_NUM_ESIGN,
+    GEMINI__J_NUM_EXP
+};
+
+static const char *const gemini__json_literals[3] = {"true", "false", "null"};
+
+static int gemini__json_fail(gemini_json *j, int err)
+{
+    if (!j->err) j->err = err;
+    return j->err;
+}
+
+static void gemini__json_emit(gemini_json *j, gemini_event *ev)
+{
+    if (j->fn && j->fn(j->user, ev) != 0) gemini__json_fail(j, GEMINI_ERR_CANCELLED);
+}
+
+static void gemini__json_event(gemini_json *j, gemini_event *ev, gemini_event_type type,
+                               const char *text, size_t len)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = type;
+    ev->candidate = j->cand_index < 0 ? 0 : j->cand_index;
+    ev->text = text;
+    ev->len = len;
+    ev->args = "";
+    ev->id = "";
+    ev->status = "";
+}
+
+GEMINI_DEF void gemini_json_reset(gemini_json *j)
+{
+    gemini_event_fn fn = j->fn;
+    void *user = j->user;
+    int all = j->all_candidates, status = j->http_status;
+    char version[sizeof j->model_version], id[sizeof j->response_id];
+    memcpy(version, j->model_version, sizeof version);
+    memcpy(id, j->response_id, sizeof id);
+    memset(j, 0, offsetof(gemini_json, part));   /* the part buffer needs no clearing */
+    memcpy(j->model_version, version, sizeof version);
+    memcpy(j->response_id, id, sizeof id);
+    j->model_version_len = strlen(version);
+    j->response_id_len = strlen(id);
+    j->fn = fn;
+    j->user = user;
+    j->all_candidates = all;
+    j->http_status = status;
+    j->state = GEMINI__J_VALUE;
+    j->node = GEMINI__N_TOP;
+    j->capture_depth = -1;
+    j->cand_index = -1;
+    j->part[0] = '\0';
+}
+
+GEMINI_DEF void gemini_json_init(gemini_json *j, gemini_event_fn fn, void *user)
+{
+    memset(j, 0, offsetof(gemini_json, part));
+    j->fn = fn;
+    j->user = user;
+    j->http_status = 200;
+    gemini_json_reset(j);
+}
+
+/* -- assembling events -- */
+
+/* Delivers the part's text so far, keeping an unfinished UTF-8 sequence for later. */
+static void gemini__json_flush_text(gemini_json *j)
+{
+    gemini_event ev;
+    size_t n = j->part_len, keep = 0, back;
+    for (back = 1; back <= 3 && back <= n; back++) {
+        unsigned char c = (unsigned char)j->part[n - back];
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (c < 0x80 || c >= 0xC0) {   /* a lead byte: is its sequence complete? */
+            if (need > back) keep = back;
+            break;
+        }
+    }
+    n -= keep;
+    if (n > 0) {
+        char saved = j->part[n];
+        j->part[n] = '\0';
+        gemini__json_event(j, &ev, j->part_thought ? GEMINI_EVENT_THOUGHT : GEMINI_EVENT_TEXT,
+                           j->part, n);
+        gemini__json_emit(j, &ev);
+        j->part[n] = saved;
+    }
+    memmove(j->part, j->part + n, keep);
+    j->part_len = keep;
+}
+
+static void gemini__json_text(gemini_json *j, const char *s, size_t n)
+{
+    if (j->part_kind == 1) return;      /* text inside a function-call part is not an answer */
+    while (n > 0 && !j->err) {
+        size_t room = GEMINI_PART_MAX - j->part_len, take = n < room ? n : room;
+        if (room == 0) {
+            gemini__json_flush_text(j);
+            continue;
+        }
+        memcpy(j->part + j->part_len, s, take);
+        j->part_len += take;
+        s += take;
+        n -= take;
+    }
+}
+
+static void gemini__json_part_end(gemini_json *j)
+{
+    gemini_event ev;
+    if (j->part_kind == 1) {
+        j->part[j->part_len] = '\0';
+        gemini__json_event(j, &ev, GEMINI_EVENT_FUNCTION_CALL, j->fname, j->fname_len);
+        ev.args = j->part_len ? j->part : "{}";
+        ev.args_len = j->part_len ? j->part_len : 2;
+        ev.id = j->fid;
+        gemini__json_emit(j, &ev);
+    } else if (j->part_len > 0) {
+        j->part[j->part_len] = '\0';
+        gemini__json_event(j, &ev, j->part_thought ? GEMINI_EVENT_THOUGHT : GEMINI_EVENT_TEXT,
+                           j->part, j->part_len);
+        gemini__json_emit(j, &ev);
+    }
+    j->part_len = 0;
+}
+
+/* The end of one response object: what it said besides parts. */
+static void gemini__json_root_end(gemini_json *j)
+{
+    gemini_event ev;
+    if (j->block_len > 0) {
+        gemini__json_event(j, &ev, GEMINI_EVENT_BLOCKED, j->block_reason, j->block_len);
+        gemini__json_emit(j, &ev);
+    }
+    if (j->saw_usage && !j->err) {
+        gemini__json_event(j, &ev, GEMINI_EVENT_USAGE, "", 0);
+        ev.usage = j->usage;
+        gemini__json_emit(j, &ev);
+    }
+    if (j->saw_error && !j->err) {
+        gemini__json_event(j, &ev, GEMINI_EVENT_API_ERROR, j->err_message, j->err_message_len);
+        ev.status = j->err_status;
+        ev.http_status = j->http_status;
+        ev.code = j->err_code;
+        gemini__json_emit(j, &ev);
+    }
+}
+
+/* A container opens: per-object state starts afresh. */
+static void gemini__json_container_start(gemini_json *j, int node)
+{
+    switch (node) {
+    case GEMINI__N_ROOT:
+        j->block_len = j->err_message_len = j->err_status_len = 0;
+        j->block_reason[0] = j->err_message[0] = j->err_status[0] = '\0';
+        j->err_code = 0;
+        j->saw_usage = 0;
+        break;
+    case GEMINI__N_CANDIDATES: j->cand_index = -1; break;
+    case GEMINI__N_CANDIDATE: j->finish_len = 0; j->finish[0] = '\0'; break;
+    case GEMINI__N_PART:
+        j->part_len = 0;
+        j->part_thought = j->part_kind = 0;
+        break;
+    case GEMINI__N_FCALL:
+        j->part_kind = 1;
+        j->part_len = j->fname_len = j->fid_len = 0;
+        j->fname[0] = j->fid[0] = '\0';
+        break;
+    case GEMINI__N_USAGE:
+        j->saw_usage = 1;
+        j->usage.prompt_tokens = j->usage.candidates_tokens = j->usage.thoughts_tokens = -1;
+        j->usage.cached_tokens = j->usage.total_tokens = -1;
+        break;
+    case GEMINI__N_ERROR: j->saw_error = 1; break;
+    default: break;
+    }
+}
+
+static void gemini__json_number_done(gemini_json *j, int node)
+{
+    long v = (long)j->num;
+    switch (node) {
+    case GEMINI__N_U_PROMPT: j->usage.prompt_tokens = v; break;
+    case GEMINI__N_U_CANDIDATES: j->usage.candidates_tokens = v; break;
+    case GEMINI__N_U_THOUGHTS: j->usage.thoughts_tokens = v; break;
+    case GEMINI__N_U_CACHED: j->usage.cached_tokens = v; break;
+    case GEMINI__N_U_TOTAL: j->usage.total_tokens = v; break;
+    case GEMINI__N_ERR_CODE: j->err_code = v; break;
+    default: break;
+    }
+}
+
+/* A value ended just before `after`: finish a capture, then act on what the value was. */
+static void gemini__json_value_done(gemini_json *j, int node, const char *after)
+{
+    gemini_event ev;
+    if (j->capture_depth == j->depth) {
+        size_t n = (size_t)(after - j->cap_from);
+        if (n > GEMINI_PART_MAX - j->part_len) {
+            gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
+            return;
+        }
+        memcpy(j->part + j->part_len, j->cap_from, n);
+        j->part_len += n;
+        j->capture_depth = -1;
+    }
+    switch (node) {
+    case GEMINI__N_PART: gemini__json_part_end(j); break;
+    case GEMINI__N_CANDIDATE:
+        if (j->finish_len > 0) {
+            gemini__json_event(j, &ev, GEMINI_EVENT_FINISH, j->finish, j->finish_len);
+            gemini__json_emit(j, &ev);
+        }
+        break;
+    case GEMINI__N_ROOT: gemini__json_root_end(j); break;
+    default:
+        if (node >= GEMINI__N_ERR_CODE) gemini__json_number_done(j, node);
+        break;
+    }
+    j->state = j->depth == 0 ? GEMINI__J_DONE : GEMINI__J_AFTER;
+    if (j->depth == 0) j->done = 1;
+}
+
+/* -- lexing -- */
+
+static int gemini__json_child(int parent, const char *key, size_t n)
+{
+    size_t i;
+    for (i = 0; i < sizeof gemini__json_paths / sizeof gemini__json_paths[0]; i++) {
+        const struct gemini__json_path *p = &gemini__json_paths[i];
+        if (p->parent == parent && strlen(p->key) == n && memcmp(p->key, key, n) == 0)
+            return p->child;
+    }
+    return GEMINI__N_SKIP;
+}
+
+/* The node of the next element of the innermost array. */
+static int gemini__json_element(gemini_json *j)
+{
+    switch (j->stack[j->depth - 1]) {
+    case GEMINI__N_ROOT_LIST: return GEMINI__N_ROOT;
+    case GEMINI__N_PARTS: return GEMINI__N_PART;
+    case GEMINI__N_CANDIDATES:
+        j->cand_index++;
+        return (j->all_candidates || j->cand_index == 0) ? GEMINI__N_CANDIDATE : GEMINI__N_SKIP;
+    default: return GEMINI__N_SKIP;
+    }
+}
+
+static int gemini__json_is_object_node(int node)
+{
+    return node == GEMINI__N_ROOT || node == GEMINI__N_CANDIDATE || node == GEMINI__N_CONTENT
+        || node == GEMINI__N_PART || node == GEMINI__N_FCALL || node == GEMINI__N_USAGE
+        || node == GEMINI__N_FEEDBACK || node == GEMINI__N_ERROR;
+}
+
+static void gemini__json_open(gemini_json *j, char kind)
+{
+    int node = j->node;
+    if (node == GEMINI__N_TOP) node = kind == '{' ? GEMINI__N_ROOT : GEMINI__N_ROOT_LIST;
+    if (kind == '{' && !gemini__json_is_object_node(node) && node != GEMINI__N_ARGS)
+        node = GEMINI__N_SKIP;
+    if (kind == '[' && node != GEMINI__N_CANDIDATES && node != GEMINI__N_PARTS
+        && node != GEMINI__N_ROOT_LIST && node != GEMINI__N_ARGS)
+        node = GEMINI__N_SKIP;
+    if (j->depth >= GEMINI_JSON_MAX_DEPTH) {
+        gemini__json_fail(j, GEMINI_ERR_JSON_DEPTH);
+        return;
+    }
+    if (node == GEMINI__N_ARGS && j->capture_depth >= 0 && j->capture_depth < j->depth)
+        node = GEMINI__N_SKIP;          /* inside the captured value: nothing more to track */
+    j->stack[j->depth] = (unsigned char)node;
+    j->kind[j->depth] = (unsigned char)kind;
+    j->depth++;
+    gemini__json_container_start(j, node);
+    if (kind == '{') {
+        j->state = GEMINI__J_KEY_OR_CLOSE;
+    } else {
+        j->state = GEMINI__J_VALUE_OR_CLOSE;
+        j->node = gemini__json_element(j);
+    }
+}
+
+static void gemini__json_close(gemini_json *j, char c, const char *after)
+{
+    if (j->kind[j->depth - 1] != (c == '}' ? '{' : '[')) {
+        gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX);
+        return;
+    }
+    j->depth--;
+    gemini__json_value_done(j, j->stack[j->depth], after);
+}
+
+/* Where a string's decoded bytes go: a bounded field, the part text, a key, or nowhere. */
+static void gemini__json_out(gemini_json *j, const char *s, size_t n)
+{
+    switch (j->str_node) {
+    case GEMINI__N_KEY:
+        if (j->key_len + n > sizeof j->key) j->key_len = sizeof j->key + 1;  /* matches none */
+        else { memcpy(j->key + j->key_len, s, n); j->key_len += n; }
+        break;
+    case GEMINI__N_TEXT: gemini__json_text(j, s, n); break;
+    case GEMINI__N_FC_NAME: gemini__append(j->fname, sizeof j->fname, &j->fname_len, s, n); break;
+    case GEMINI__N_FC_ID: gemini__append(j->fid, sizeof j->fid, &j->fid_len, s, n); break;
+    case GEMINI__N_FINISH: gemini__append(j->finish, sizeof j->finish, &j->finish_len, s, n); break;
+    case GEMINI__N_BLOCK:
+        gemini__append(j->block_reason, sizeof j->block_reason, &j->block_len, s, n);
+        break;
+    case GEMINI__N_ERR_STATUS:
+        gemini__append(j->err_status, sizeof j->err_status, &j->err_status_len, s, n);
+        break;
+    case GEMINI__N_ERR_MESSAGE:
+        gemini__append(j->err_message, sizeof j->err_message, &j->err_message_len, s, n);
+        break;
+    case GEMINI__N_MODEL_VERSION:
+        gemini__append(j->model_version, sizeof j->model_version, &j->model_version_len, s, n);
+        break;
+    case GEMINI__N_RESPONSE_ID:
+        gemini__append(j->response_id, sizeof j->response_id, &j->response_id_len, s, n);
+        break;
+    default: break;
+    }
+}
+
+/* A string value starts: pick its destination and clear a field it replaces. */
+static void gemini__json_string_start(gemini_json *j, int node)
+{
+    j->str_node = node;
+    j->state = GEMINI__J_STRING;
+    switch (node) {
+    case GEMINI__N_KEY: j->key_len = 0; break;
+    case GEMINI__N_FC_NAME: j->fname_len = 0; j->fname[0] = '\0'; break;
+    case GEMINI__N_FC_ID: j->fid_len = 0; j->fid[0] = '\0'; break;
+    case GEMINI__N_FINISH: j->finish_len = 0; j->finish[0] = '\0'; break;
+    case GEMINI__N_BLOCK: j->block_len = 0; j->block_reason[0] = '\0'; break;
+    case GEMINI__N_ERR_STATUS: j->err_status_len = 0; j->err_status[0] = '\0'; break;
+    case GEMINI__N_ERR_MESSAGE: j->err_message_len = 0; j->err_message[0] = '\0'; break;
+    case GEMINI__N_MODEL_VERSION: j->model_version_len = 0; j->model_version[0] = '\0'; break;
+    case GEMINI__N_RESPONSE_ID: j->response_id_len = 0; j->response_id[0] = '\0'; break;
+    case GEMINI__N_TEXT: break;
+    default: j->str_node = GEMINI__N_SKIP; break;
+    }
+}
+
+static void gemini__json_out_code(gemini_json *j, unsigned cp)
+{
+    char b[4];
+    size_t n;
+    if (cp < 0x80) { b[0] = (char)cp; n = 1; }
+    else if (cp < 0x800) { b[0] = (char)(0xC0 | (cp >> 6)); n = 2; }
+    else if (cp < 0x10000) { b[0] = (char)(0xE0 | (cp >> 12)); n = 3; }
+    else { b[0] = (char)(0xF0 | (cp >> 18)); n = 4; }
+    if (n >= 2) b[n - 1] = (char)(0x80 | (cp & 0x3F));
+    if (n >= 3) b[n - 2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    if (n == 4) b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    gemini__json_out(j, b, n);
+}
+
+/* An unfinished raw UTF-8 sequence was interrupted: it becomes one U+FFFD. */
+static void gemini__utf8_abort(gemini_json *j)
+{
+    if (j->utf8_need) {
+        j->utf8_need = j->utf8_have = 0;
+        gemini__json_out_code(j, 0xFFFD);
+    }
+}
+
+/* One raw byte >= 0x80 inside a string that is kept: validate, replacing bad sequences. */
+static void gemini__utf8_byte(gemini_json *j, unsigned char c)
+{
+    int need = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (j->utf8_need) {
+        if (c >= j->utf8_lo && c <= j->utf8_hi) {
+            j->utf8[j->utf8_have++] = c;
+            j->utf8_lo = 0x80;
+            j->utf8_hi = 0xBF;
+            if (--j->utf8_need == 0) {
+                gemini__json_out(j, (const char *)j->utf8, (size_t)j->utf8_have);
+                j->utf8_have = 0;
+            }
+            return;
+        }
+        gemini__utf8_abort(j);          /* then c starts afresh */
+    }
+    if (c >= 0xC2 && c <= 0xDF) need = 1;
+    else if (c == 0xE0) { need = 2; lo = 0xA0; }
+    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) need = 2;
+    else if (c == 0xED) { need = 2; hi = 0x9F; }          /* no encoded surrogates */
+    else if (c == 0xF0) { need = 3; lo = 0x90; }
+    else if (c >= 0xF1 && c <= 0xF3) need = 3;
+    else if (c == 0xF4) { need = 3; hi = 0x8F; }          /* nothing above U+10FFFF */
+    if (!need) {
+        gemini__json_out_code(j, 0xFFFD);
+        return;
+    }
+    j->utf8[0] = c;
+    j->utf8_have = 1;
+    j->utf8_need = need;
+    j->utf8_lo = lo;
+    j->utf8_hi = hi;
+}
+
+static int gemini__json_plain(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\';
+}
+
+/* Inside a string: runs of plain bytes at once, then one special byte. */
+static const char *gemini__json_string(gemini_json *j, const char *p, const char *end)
+{
+    const char *q = p;
+    unsigned char c;
+    if (j->str_node == GEMINI__N_SKIP) {
+        while (q < end && gemini__json_plain((unsigned char)*q)) q++;
+    } else {
+        while (q < end && gemini__json_plain((unsigned char)*q) && (unsigned char)*q < 0x80) q++;
+        if (q > p) {
+            gemini__utf8_abort(j);
+            gemini__json_out(j, p, (size_t)(q - p));
+        }
+    }
+    if (q == end) return q;
+    c = (unsigned char)*q;
+    if (c >= 0x80) {
+        gemini__utf8_byte(j, c);
+    } else if (c == '"') {
+        gemini__utf8_abort(j);
+        if (j->str_node == GEMINI__N_KEY) j->state = GEMINI__J_COLON;
+        else gemini__json_value_done(j, j->node, q + 1);
+    } else if (c == '\\') {
+        gemini__utf8_abort(j);
+        j->state = GEMINI__J_ESCAPE;
+    } else {
+        gemini__json_fail(j, GEMINI_ERR_JSON_CONTROL);
+    }
+    return q + 1;
+}
+
+/* A \uXXXX escape is complete: pair surrogates, replace lone ones. */
+static void gemini__json_unicode(gemini_json *j)
+{
+    unsigned cp = j->ucode;
+    j->state = GEMINI__J_STRING;
+    if (j->uhigh) {
+        unsigned high = j->uhigh;
+        j->uhigh = 0;
+        if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            gemini__json_out_code(j, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00));
+            return;
+        }
+        gemini__json_out_code(j, 0xFFFD);
+    }
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        j->uhigh = cp;
+        j->state = GEMINI__J_LOW_BACKSLASH;
+    } else {
+        gemini__json_out_code(j, (cp >= 0xDC00 && cp <= 0xDFFF) ? 0xFFFD : cp);
+    }
+}
+
+/* One byte of a backslash escape; returns 0 when the byte must be read again as string. */
+static int gemini__json_escape(gemini_json *j, char c)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *hit;
+    unsigned v;
+    switch (j->state) {
+    case GEMINI__J_ESCAPE:
+        if (c == 'u') {
+            j->state = GEMINI__J_UNICODE;
+            j->ucode = 0;
+            j->udigits = 0;
+            return 1;
+        }
+        hit = c ? strchr(from, c) : NULL;
+        if (!hit) return gemini__json_fail(j, GEMINI_ERR_JSON_ESCAPE), 1;
+        gemini__json_out(j, &to[hit - from], 1);
+        j->state = GEMINI__J_STRING;
+        return 1;
+    case GEMINI__J_UNICODE:
+        if (!gemini__is_hex((unsigned char)c, &v)) return gemini__json_fail(j, GEMINI_ERR_JSON_ESCAPE), 1;
+        j->ucode = (j->ucode << 4) | v;
+        if (++j->udigits == 4) gemini__json_unicode(j);
+        return 1;
+    case GEMINI__J_LOW_BACKSLASH:       /* a high surrogate wants \uDC00-\uDFFF next */
+        if (c == '\\') { j->state = GEMINI__J_LOW_U; return 1; }
+        j->uhigh = 0;
+        gemini__json_out_code(j, 0xFFFD);
+        j->state = GEMINI__J_STRING;
+        return 0;
+    default:                            /* GEMINI__J_LOW_U */
+        if (c == 'u') {
+            j->state = GEMINI__J_UNICODE;
+            j->ucode = 0;
+            j->udigits = 0;
+            return 1;
+        }
+        j->uhigh = 0;
+        gemini__json_out_code(j, 0xFFFD);
+        j->state = GEMINI__J_ESCAPE;    /* the backslash starts an ordinary escape */
+        return 0;
+    }
+}
+
+/* One byte of a number; returns 0 when the byte ends the number and must be read again. */
+static int gemini__json_number(gemini_json *j, char c, const char *at)
+{
+    int digit = c >= '0' && c <= '9';
+    switch (j->state) {
+    case GEMINI__J_NUM_MINUS:
+        if (!digit) return gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER), 1;
+        j->state = c == '0' ? GEMINI__J_NUM_ZERO : GEMINI__J_NUM_INT;
+        j->num = c - '0';
+        return 1;
+    case GEMINI__J_NUM_INT:
+        if (digit) {
+            if (j->num < 100000000000000LL) j->num = j->num * 10 + (c - '0');
+            return 1;
+        }
+        /* fall through */
+    case GEMINI__J_NUM_ZERO:
+        if (digit) return gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER), 1;  /* leading zero */
+        if (c == '.') { j->state = GEMINI__J_NUM_DOT; return 1; }
+        /* fall through */
+    case GEMINI__J_NUM_FRAC:
+        if (digit) return 1;
+        if (c == 'e' || c == 'E') { j->state = GEMINI__J_NUM_E; return 1; }
+        break;
+    case GEMINI__J_NUM_DOT:
+        if (!digit) return gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER), 1;
+        j->state = GEMINI__J_NUM_FRAC;
+        return 1;
+    case GEMINI__J_NUM_E:
+        if (c == '+' || c == '-') { j->state = GEMINI__J_NUM_ESIGN; return 1; }
+        /* fall through */
+    case GEMINI__J_NUM_ESIGN:
+        if (!digit) return gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER), 1;
+        j->state = GEMINI__J_NUM_EXP;
+        return 1;
+    default:                            /* GEMINI__J_NUM_EXP */
+        if (digit) return 1;
+        break;
+    }
+    /* c is not part of the number: it ends here */
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != '}' && c != ']')
+        return gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER), 1;
+    gemini__json_value_done(j, j->node, at);
+    return 0;
+}
+
+/* The first byte of a value. */
+static void gemini__json_value_start(gemini_json *j, char c, const char *at)
+{
+    if (j->node == GEMINI__N_ARGS && j->capture_depth < 0) {
+        j->capture_depth = j->depth;    /* capture the raw bytes of "args" from here */
+        j->cap_from = at;
+    }
+    switch (c) {
+    case '{': case '[': gemini__json_open(j, c); return;
+    case '"': gemini__json_string_start(j, j->node); return;
+    case 't': case 'f': case 'n':
+        j->lit = c == 't' ? 0 : c == 'f' ? 1 : 2;
+        j->lit_pos = 1;
+        j->state = GEMINI__J_LITERAL;
+        return;
+    case '-': j->state = GEMINI__J_NUM_MINUS; j->num = 0; return;
+    case '.': case '+': gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER); return;
+    default:
+        if (c >= '0' && c <= '9') {
+            j->state = c == '0' ? GEMINI__J_NUM_ZERO : GEMINI__J_NUM_INT;
+            j->num = c - '0';
+            return;
+        }
+        gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX);
+    }
+}
+
+/* Structural bytes between values: white space, {}[]:, and the start of values. */
+static void gemini__json_structure(gemini_json *j, char c, const char *at)
+{
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return;
+    switch (j->state) {
+    case GEMINI__J_VALUE_OR_CLOSE:
+        if (c == ']') { gemini__json_close(j, c, at + 1); return; }
+        /* fall through */
+    case GEMINI__J_VALUE:
+        gemini__json_value_start(j, c, at);
+        return;
+    case GEMINI__J_KEY_OR_CLOSE:
+        if (c == '}') { gemini__json_close(j, c, at + 1); return; }
+        /* fall through */
+    case GEMINI__J_KEY:
+        if (c != '"') { gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX); return; }
+        gemini__json_string_start(j, GEMINI__N_KEY);
+        return;
+    case GEMINI__J_COLON:
+        if (c != ':') { gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX); return; }
+        j->node = gemini__json_child(j->stack[j->depth - 1], j->key, j->key_len);
+        j->state = GEMINI__J_VALUE;
+        return;
+    case GEMINI__J_AFTER:
+        if (c == '}' || c == ']') { gemini__json_close(j, c, at + 1); return; }
+        if (c != ',') { gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX); return; }
+        if (j->kind[j->depth - 1] == '{') {
+            j->state = GEMINI__J_KEY;
+        } else {
+            j->state = GEMINI__J_VALUE;
+            j->node = gemini__json_element(j);
+        }
+        return;
+    default:                            /* GEMINI__J_DONE: only white space may follow */
+        gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX);
+    }
+}
+
+static void gemini__json_literal(gemini_json *j, char c, const char *at)
+{
+    const char *word = gemini__json_literals[j->lit];
+    if (c != word[j->lit_pos]) {
+        gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX);
+        return;
+    }
+    if (word[++j->lit_pos] != '\0') return;
+    if (j->node == GEMINI__N_THOUGHT && j->lit == 0) j->part_thought = 1;
+    gemini__json_value_done(j, j->node, at + 1);
+}
+
+GEMINI_DEF int gemini_json_feed(gemini_json *j, const char *data, size_t len)
+{
+    const char *p = data, *end = data + len;
+    if (j->err) return j->err;
+    if (j->capture_depth >= 0) j->cap_from = data;
+    while (p < end && !j->err) {
+        if (j->state == GEMINI__J_STRING) {
+            p = gemini__json_string(j, p, end);
+        } else if (j->state >= GEMINI__J_NUM_MINUS) {
+            p += gemini__json_number(j, *p, p);
+        } else if (j->state == GEMINI__J_LITERAL) {
+            gemini__json_literal(j, *p, p);
+            p++;
+        } else if (j->state >= GEMINI__J_ESCAPE) {
+            p += gemini__json_escape(j, *p);
+        } else {
+            gemini__json_structure(j, *p, p);
+            p++;
+        }
+    }
+    if (!j->err && j->capture_depth >= 0) {
+        size_t n = (size_t)(end - j->cap_from);
+        if (n > GEMINI_PART_MAX - j->part_len) return gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
+        memcpy(j->part + j->part_len, j->cap_from, n);
+        j->part_len += n;
+    }
+    return j->err;
+}
+
+GEMINI_DEF int gemini_json_end(gemini_json *j)
+{
+    if (j->err) return j->err;
+    if (j->depth == 0 && j->state >= GEMINI__J_NUM_ZERO && j->state != GEMINI__J_NUM_DOT
+        && j->state != GEMINI__J_NUM_E && j->state != GEMINI__J_NUM_ESIGN) {
+        gemini__json_value_done(j, j->node, NULL);    /* a bare top-level number */
+    }
+    if (!j->done) return gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX);
+    return GEMINI_OK;
+}
+
+/* ==== response pipeline ================================================================== */
+
+enum { GEMINI__P_HEAD, GEMINI__P_BODY, GEMINI__P_DONE };
+enum { GEMINI__BODY_SSE, GEMINI__BODY_JSON, GEMINI__BODY_ERROR };
+
+GEMINI_DEF void gemini_parser_init(gemini_parser *p, int flags, gemini_event_fn fn, void *user)
+{
+    memset(p, 0, offsetof(gemini_parser, json));
+    gemini_http_head_init(&p->head);
+    gemini_sse_init(&p->sse);
+    p->sse.bare_json = 1;
+    gemini_json_init(&p->json, fn, user);
+    p->json.all_candidates = (flags & GEMINI_PARSE_ALL_CANDIDATES) != 0;
+    p->flags = flags;
+    if (flags & GEMINI_PARSE_BODY_ONLY) {
+        gemini_body_init(&p->body, GEMINI_BODY_CLOSE, 0);
+        p->stage = GEMINI__P_BODY;
+    }
+}
+
+static int gemini__parser_fail(gemini_parser *p, int err)
+{
+    if (!p->err) p->err = err;
+    return p->err;
+}
+
+/* A JSON document (an SSE event's data, a raw block, or an error body) has ended. */
+static int gemini__parser_doc_end(gemini_parser *p, int at_eof)
+{
+    int err;
+    if (!p->in_doc) return GEMINI_OK;
+    p->in_doc = 0;
+    err = gemini_json_end(&p->json);
+    if (p->json.saw_error) p->api_error_seen = 1;
+    if (err == GEMINI_ERR_JSON_SYNTAX && at_eof) err = GEMINI_ERR_TRUNCATED;
+    return err ? err : (p->api_error_seen ? GEMINI_ERR_API : GEMINI_OK);
+}
+
+static int gemini__parser_doc_bytes(gemini_parser *p, const char *data, size_t len)
+{
+    if (!p->in_doc) {
+        gemini_json_reset(&p->json);
+        p->in_doc = 1;
+    }
+    return gemini_json_feed(&p->json, data, len);
+}
+
+static int gemini__parser_sse(void *user, gemini_sse_what what, const char *data, size_t len)
+{
+    gemini_parser *p = (gemini_parser *)user;
+    switch (what) {
+    case GEMINI_SSE_DATA:
+    case GEMINI_SSE_RAW: return gemini__parser_doc_bytes(p, data, len);
+    case GEMINI_SSE_EVENT:
+    case GEMINI_SSE_RAW_END: return gemini__parser_doc_end(p, 0);
+    default: return gemini__parser_doc_end(p, 1);   /* GEMINI_SSE_INCOMPLETE */
+    }
+}
+
+/* Decoded body bytes go to the SSE splitter, or straight to the scanner for JSON bodies. */
+static int gemini__parser_body(void *user, const char *data, size_t len)
+{
+    gemini_parser *p = (gemini_parser *)user;
+    if (p->body_kind == GEMINI__BODY_SSE)
+        return gemini_sse_feed(&p->sse, data, len, gemini__parser_sse, p);
+    if (p->json.err) return GEMINI_OK;   /* an error body that is not JSON: its status speaks */
+    gemini__parser_doc_bytes(p, data, len);
+    return p->json.err == GEMINI_ERR_CANCELLED ? GEMINI_ERR_CANCELLED : GEMINI_OK;
+}
+
+/* An error status whose body said nothing we could read: report the status line itself. */
+static int gemini__parser_status_error(gemini_parser *p)
+{
+    gemini_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = GEMINI_EVENT_API_ERROR;
+    ev.text = p->head.reason;
+    ev.len = strlen(p->head.reason);
+    ev.args = ev.id = ev.status = "";
+    ev.http_status = p->head.status;
+    if (p->json.fn && p->json.fn(p->json.user, &ev) != 0) return GEMINI_ERR_CANCELLED;
+    return GEMINI_ERR_API;
+}
+
+/* The body is complete: close what is open and settle the outcome. */
+static int gemini__parser_body_done(gemini_parser *p, int at_eof)
+{
+    int err = GEMINI_OK;
+    p->stage = GEMINI__P_DONE;
+    p->done = 1;
+    if (p->body_kind == GEMINI__BODY_SSE) {
+        err = gemini_sse_finish(&p->sse, gemini__parser_sse, p);
+    } else if (p->body_kind == GEMINI__BODY_JSON) {
+        err = gemini__parser_doc_end(p, at_eof);
+    } else {
+        int json_err = p->in_doc ? gemini__parser_doc_end(p, at_eof) : GEMINI_ERR_JSON_SYNTAX;
+        err = p->json.saw_error ? json_err : gemini__parser_status_error(p);
+        if (err == GEMINI_OK) err = GEMINI_ERR_API;
+    }
+    if (!err && p->api_error_seen) err = GEMINI_ERR_API;
+    return err ? gemini__parser_fail(p, err) : GEMINI_OK;
+}
+
+/* The head is complete: choose the framing and what the body holds. */
+static int gemini__parser_head_done(gemini_parser *p)
+{
+    gemini_http_head *h = &p->head;
+    gemini_body_mode mode = GEMINI_BODY_CLOSE;
+    if (h->status == 204 || h->status == 304) mode = GEMINI_BODY_NONE;
+    else if (h->chunked) mode = GEMINI_BODY_CHUNKED;
+    else if (h->content_length >= 0) mode = GEMINI_BODY_LENGTH;
+    if (mode == GEMINI_BODY_CLOSE) h->keep_alive = 0;
+    gemini_body_init(&p->body, mode, (unsigned long long)(h->content_length < 0 ? 0 : h->content_length));
+    if (h->status < 200 || h->status > 299) {
+        p->body_kind = GEMINI__BODY_ERROR;
+        p->json.http_status = h->status;
+    } else if (h->event_stream) {
+        p->body_kind = GEMINI__BODY_SSE;
+    } else if (h->json) {
+        p->body_kind = GEMINI__BODY_JSON;  /* a plain generateContent answer */
+    } else {
+        return gemini__parser_fail(p, GEMINI_ERR_NOT_STREAM);
+    }
+    p->stage = GEMINI__P_BODY;
+    return p->body.done ? gemini__parser_body_done(p, 0) : GEMINI_OK;
+}
+
+GEMINI_DEF int gemini_parser_feed(gemini_parser *p, const void *data, size_t len)
+{
+    const char *in = (const char *)data;
+    while (len > 0 && !p->err && p->stage != GEMINI__P_DONE) {
+        size_t used;
+        if (p->stage == GEMINI__P_HEAD) {
+            used = gemini_http_head_feed(&p->head, in, len);
+            if (p->head.err) return gemini__parser_fail(p, p->head.err);
+            if (p->head.done && gemini__parser_head_done(p)) return p->err;
+        } else {
+            used = gemini_body_feed(&p->body, in, len, gemini__parser_body, p);
+            if (p->body.err) return gemini__parser_fail(p, p->body.err);
+            if (p->body.done) gemini__parser_body_done(p, 0);
+        }
+        in += used;
+        len -= used;
+    }
+    return p->err;
+}
+
+GEMINI_DEF int gemini_parser_finish(gemini_parser *p)
+{
+    if (p->err || p->stage == GEMINI__P_DONE) return p->err;
+    if (p->stage == GEMINI__P_HEAD) return gemini__parser_fail(p, GEMINI_ERR_TRUNCATED);
+    if (gemini_body_finish(&p->body) != GEMINI_OK) {
+        /* complete events were delivered as they came; what remains is lost with the input */
+        return gemini__parser_fail(p, GEMINI_ERR_TRUNCATED);
+    }
+    return gemini__parser_body_done(p, 1);
+}
+
+#endif /* GEMINI_STREAM_IMPLEMENTATION_DONE */
+#endif /* GEMINI_STREAM_IMPLEMENTATION */
+
+/*
+------------------------------------------------------------------------------
+MIT License
+
+Copyright (c) 2026 the gemini_stream.h authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of
+this software and associated documentation files (the "Software"), to deal in
+the Software without restriction, including without limitation the rights to
+use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies
+of the Software, and to permit persons to whom the Software is furnished to do
+so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+------------------------------------------------------------------------------
+*/

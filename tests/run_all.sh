@@ -1,0 +1,36 @@
+#!/bin/sh
+# Runs every test program and ends with one line "N passed, N failed" summing theirs.
+# The corpus conformance run joins in when ../shared/corpus (or $CORPUS) exists.
+BUILD=${BUILD:-build}
+CORPUS=${CORPUS:-../shared/corpus}
+total_pass=0
+total_fail=0
+status=0
+
+run() {
+    echo "== $*"
+    out=$("$@" 2>&1)
+    rc=$?
+    printf '%s\n' "$out" | tail -n 30
+    line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "   (no summary line; exit status $rc)"
+        total_fail=$((total_fail + 1))
+        status=1
+        return
+    fi
+    p=${line%% passed*}
+    f=${line#*passed, }
+    f=${f%% failed*}
+    total_pass=$((total_pass + p))
+    total_fail=$((total_fail + f))
+    [ "$rc" -ne 0 ] || [ "$f" -ne 0 ] && status=1
+}
+
+run "$BUILD/unit_tests"
+[ -x "$BUILD/e2e_tests" ] && run "$BUILD/e2e_tests"
+if [ -d "$CORPUS" ] && [ -x "$BUILD/conformance" ]; then
+    run "$BUILD/conformance" "$CORPUS"
+fi
+echo "$total_pass passed, $total_fail failed"
+exit $status
