@@ -70,6 +70,13 @@
       No global state. One client or parser must be used by one thread at a time; different ones
       may run in parallel.
 */
+#if defined(GEMINI_STREAM_IMPLEMENTATION) && !defined(GEMINI_NO_SOCKETS) && !defined(_WIN32) \
+    && !defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) \
+    && !defined(_XOPEN_SOURCE) && !defined(__APPLE__)
+/* getaddrinfo, poll and clock_gettime are POSIX: ask for them unless the build chose already.
+   This works when this file is included before any system header. */
+#define _POSIX_C_SOURCE 200809L
+#endif
 #ifndef GEMINI_STREAM_H
 #define GEMINI_STREAM_H
 
@@ -384,6 +391,163 @@ GEMINI_API int gemini_parser_feed(gemini_parser *p, const void *data, size_t len
    (GEMINI_ERR_TRUNCATED when it stopped early); every event that arrived was delivered first. */
 GEMINI_API int gemini_parser_finish(gemini_parser *p);
 
+/* ---- transport: how bytes reach the server ------------------------------------------------ */
+
+/* A connection the client can run TLS over. The default (unless GEMINI_NO_SOCKETS) is POSIX
+   sockets; embedded users plug in their own stack. Contract:
+   - connect: open a TCP connection to host:port within timeout_ms (<= 0: no limit). Returns
+     GEMINI_OK or GEMINI_ERR_DNS / GEMINI_ERR_CONNECT / GEMINI_ERR_TIMEOUT.
+   - recv: wait at most timeout_ms (< 0: no limit) for data; return the bytes read (> 0), 0 when
+     the peer closed the connection, or minus a gemini_error (-GEMINI_ERR_TIMEOUT,
+     -GEMINI_ERR_IO). Never 0 for "no data yet".
+   - send: write at least one byte within timeout_ms; return the bytes written or minus an error.
+   - close: release the connection; called once after each successful connect. */
+typedef struct gemini_transport {
+    void *ctx;
+    int (*connect)(void *ctx, const char *host, unsigned port, long timeout_ms);
+    long (*recv)(void *ctx, unsigned char *buf, size_t len, long timeout_ms);
+    long (*send)(void *ctx, const unsigned char *buf, size_t len, long timeout_ms);
+    void (*close)(void *ctx);
+} gemini_transport;
+
+/* ---- the blocking client ------------------------------------------------------------------ */
+
+typedef struct gemini_config {
+    const char *api_key;        /* required; sent only in the x-goog-api-key header */
+    const char *base_url;       /* https://host[:port][/prefix]
+                                   [https://generativelanguage.googleapis.com] */
+    const char *api_version;    /* ["v1beta"] */
+    long connect_timeout_ms;    /* [10000] */
+    long idle_timeout_ms;       /* longest silence while waiting for bytes [60000] */
+    long total_timeout_ms;      /* limit for a whole request, 0 = none [0] */
+    /* trust: the first one given wins; default the built-in Google roots */
+    const char *ca_file;        /* PEM bundle file, e.g. /etc/ssl/certs/ca-certificates.crt */
+    const char *ca_pem;         /* PEM bundle in memory */
+    size_t ca_pem_len;
+    const br_x509_trust_anchor *trust_anchors;  /* your own anchors (kept by pointer) */
+    size_t trust_anchor_count;
+    /* devices without a clock or a system entropy source */
+    long long (*clock)(void *clock_user);  /* Unix time in seconds for certificate checks [time()] */
+    void *clock_user;
+    const void *entropy;        /* >= 32 random bytes to seed TLS; [the system's source] */
+    size_t entropy_len;
+    const gemini_transport *transport;  /* [POSIX sockets]; required with GEMINI_NO_SOCKETS */
+    const volatile int *interrupt;      /* when set to non-zero (e.g. by a signal handler),
+                                           waits end with GEMINI_ERR_CANCELLED */
+    int all_candidates;         /* deliver every candidate, not only candidates[0] */
+} gemini_config;
+
+#ifndef GEMINI_NO_SOCKETS
+typedef struct gemini_socket { int fd; const volatile int *interrupt; } gemini_socket;
+#endif
+
+typedef struct gemini_client {
+    int err;                    /* error of the last request (not sticky across requests) */
+    int http_status;            /* status of the last response, 0 before one */
+    int connections;            /* TCP connections opened so far */
+    int resumed;                /* the last handshake resumed a TLS session */
+    int reused;                 /* the last request went over a kept-alive connection */
+    char message[320];          /* detail of err, without the key */
+    /* private */
+    gemini_config cfg;
+    char host[256];
+    unsigned port;
+    char prefix[128];
+    gemini_transport transport;
+#ifndef GEMINI_NO_SOCKETS
+    gemini_socket sock;
+#endif
+    int connected;
+    int have_session;
+    long long deadline_ms;
+    br_ssl_client_context ssl;
+    br_x509_minimal_context x509;
+    br_ssl_session_parameters session;
+    br_x509_trust_anchor builtin[6];
+    br_x509_trust_anchor *anchors;      /* decoded PEM anchors (heap, freed by _free) */
+    size_t anchor_count;
+    const br_x509_trust_anchor *ta;
+    size_t ta_count;
+    gemini_parser parser;
+    unsigned char iobuf[BR_SSL_BUFSIZE_INPUT + GEMINI_TLS_OUT_BUFFER];
+} gemini_client;
+
+/* Sets the client up: checks the config, loads trust anchors. No connection is made yet.
+   On failure gemini_client_message() says why; gemini_client_free() is still safe. */
+GEMINI_API int gemini_client_init(gemini_client *c, const gemini_config *cfg);
+/* Sends one request (body: a GenerateContentRequest as JSON) to
+   models/{model}:streamGenerateContent?alt=sse and streams the answer's events to fn. Blocks
+   until the response ends. Returns GEMINI_OK or the error (also in c->err). A kept-alive
+   connection is reused; a new one resumes the TLS session when it can. */
+GEMINI_API int gemini_stream(gemini_client *c, const char *model, const char *body, size_t len,
+                             gemini_event_fn fn, void *user);
+/* The last error in words, with its detail (the API's message, the TLS reason, ...). */
+GEMINI_API const char *gemini_client_message(const gemini_client *c);
+/* Closes the connection and frees the trust anchors loaded from PEM. */
+GEMINI_API void gemini_client_free(gemini_client *c);
+
+/* ---- the request: C structs in, GenerateContentRequest JSON out --------------------------- */
+
+typedef struct gemini_part_spec {
+    const char *text;           /* a text part (UTF-8; invalid bytes are sent as U+FFFD) */
+    const char *mime_type;      /* with data: an inline data part, e.g. "image/png" */
+    const void *data;           /* raw bytes, base64-encoded as the body is written */
+    size_t data_len;
+} gemini_part_spec;
+
+typedef struct gemini_content {
+    const char *role;           /* "user" or "model" ["user"] */
+    const gemini_part_spec *parts;
+    size_t part_count;
+} gemini_content;
+
+typedef struct gemini_safety_setting {
+    const char *category;       /* e.g. "HARM_CATEGORY_HARASSMENT" */
+    const char *threshold;      /* e.g. "BLOCK_ONLY_HIGH" */
+} gemini_safety_setting;
+
+/* Zero means "not sent" (the server's default), except where a has_ flag says otherwise:
+   0 is a real temperature or thinking budget, so those need the flag. */
+typedef struct gemini_request {
+    const gemini_content *contents;     /* the conversation, oldest first */
+    size_t content_count;
+    const char *system_instruction;     /* text of systemInstruction */
+    int has_temperature;
+    double temperature;
+    int has_top_p;
+    double top_p;
+    int top_k;
+    int max_output_tokens;
+    const char *const *stop_sequences;
+    size_t stop_sequence_count;
+    int has_seed;
+    long seed;
+    const char *response_mime_type;     /* e.g. "application/json" */
+    const char *response_schema;        /* raw JSON */
+    int include_thoughts;               /* thinkingConfig.includeThoughts */
+    int has_thinking_budget;
+    int thinking_budget;                /* tokens; -1 dynamic, 0 off (where the model allows) */
+    const char *thinking_level;         /* "low", "high", ... (Gemini 3) */
+    const gemini_safety_setting *safety_settings;
+    size_t safety_setting_count;
+    const char *tools;                  /* raw JSON array for "tools" */
+    const char *tool_config;            /* raw JSON object for "toolConfig" */
+    const char *extra;                  /* raw JSON members added at the top level, without
+                                           braces, e.g. "\"cachedContent\": \"cachedContents/x\"" */
+} gemini_request;
+
+/* Writes the request body as JSON through out (called many times with pieces). Returns
+   GEMINI_OK, the first non-zero value out returned, or GEMINI_ERR_USAGE for a request that
+   cannot be written (NULL parts, no contents). */
+GEMINI_API int gemini_request_write(const gemini_request *req, gemini_bytes_fn out, void *user);
+/* Writes s (len bytes) as a quoted JSON string, escaped as the request writer does. */
+GEMINI_API int gemini_write_json_string(const char *s, size_t len, gemini_bytes_fn out, void *user);
+/* The exact size gemini_request_write() will produce (a counting pass). */
+GEMINI_API int gemini_request_size(const gemini_request *req, size_t *size);
+/* Like gemini_stream(), with the body written from req (no copy of the body is held). */
+GEMINI_API int gemini_stream_request(gemini_client *c, const char *model, const gemini_request *req,
+                                     gemini_event_fn fn, void *user);
+
 #ifdef __cplusplus
 }
 #endif
@@ -396,8 +560,11 @@ GEMINI_API int gemini_parser_finish(gemini_parser *p);
 #ifndef GEMINI_STREAM_IMPLEMENTATION_DONE
 #define GEMINI_STREAM_IMPLEMENTATION_DONE
 
-#include <string.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #ifdef GEMINI_STREAM_STATIC
 #define GEMINI_DEF static
@@ -1959,6 +2126,1278 @@ GEMINI_DEF int gemini_parser_finish(gemini_parser *p)
         return gemini__parser_fail(p, GEMINI_ERR_TRUNCATED);
     }
     return gemini__parser_body_done(p, 1);
+}
+
+/* ==== request writer ===================================================================== */
+
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 when it is not valid. */
+static size_t gemini__utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t need, i;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (s[0] < 0x80) return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) need = 2;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF) need = 3;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4) need = 4;
+    else return 0;
+    if (s[0] == 0xE0) lo = 0xA0;
+    if (s[0] == 0xED) hi = 0x9F;
+    if (s[0] == 0xF0) lo = 0x90;
+    if (s[0] == 0xF4) hi = 0x8F;
+    if (n < need || s[1] < lo || s[1] > hi) return 0;
+    for (i = 2; i < need; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    return need;
+}
+
+typedef struct gemini__writer {
+    gemini_bytes_fn out;
+    void *user;
+    int err;
+} gemini__writer;
+
+static void gemini__w(gemini__writer *w, const char *s, size_t n)
+{
+    if (!w->err && n > 0) w->err = w->out(w->user, s, n);
+}
+
+static void gemini__ws(gemini__writer *w, const char *s)
+{
+    gemini__w(w, s, strlen(s));
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped; invalid UTF-8 sent as
+   U+FFFD; everything else passes through in runs. */
+static void gemini__w_string_n(gemini__writer *w, const char *str, size_t left)
+{
+    const unsigned char *s = (const unsigned char *)str, *run = s;
+    gemini__w(w, "\"", 1);
+    while (left > 0) {
+        size_t n = *s >= 0x20 && *s != '"' && *s != '\\' ? gemini__utf8_valid(s, left) : 0;
+        char esc[8];
+        if (n > 0) { s += n; left -= n; continue; }
+        gemini__w(w, (const char *)run, (size_t)(s - run));
+        if (*s == '"' || *s == '\\') { esc[0] = '\\'; esc[1] = (char)*s; esc[2] = '\0'; }
+        else if (*s == '\n') strcpy(esc, "\\n");
+        else if (*s == '\r') strcpy(esc, "\\r");
+        else if (*s == '\t') strcpy(esc, "\\t");
+        else if (*s < 0x20) snprintf(esc, sizeof esc, "\\u%04x", *s);
+        else strcpy(esc, "\\ufffd");
+        gemini__ws(w, esc);
+        s++;
+        left--;
+        run = s;
+    }
+    gemini__w(w, (const char *)run, (size_t)(s - run));
+    gemini__w(w, "\"", 1);
+}
+
+static void gemini__w_string(gemini__writer *w, const char *s)
+{
+    gemini__w_string_n(w, s, strlen(s));
+}
+
+GEMINI_DEF int gemini_write_json_string(const char *s, size_t len, gemini_bytes_fn out, void *user)
+{
+    gemini__writer w;
+    if (!out || (!s && len)) return GEMINI_ERR_USAGE;
+    w.out = out;
+    w.user = user;
+    w.err = GEMINI_OK;
+    gemini__w_string_n(&w, s ? s : "", len);
+    return w.err;
+}
+
+/* "key": as the next member; first tells whether a comma is needed before it. */
+static void gemini__w_key(gemini__writer *w, int *first, const char *key)
+{
+    if (!*first) gemini__w(w, ",", 1);
+    *first = 0;
+    gemini__w_string(w, key);
+    gemini__w(w, ":", 1);
+}
+
+static void gemini__w_number(gemini__writer *w, double v)
+{
+    char buf[32];
+    if (v != v || v > 1e300 || v < -1e300) { if (!w->err) w->err = GEMINI_ERR_USAGE; return; }
+    snprintf(buf, sizeof buf, "%.9g", v);
+    gemini__ws(w, buf);
+}
+
+static void gemini__w_long(gemini__writer *w, long v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%ld", v);
+    gemini__ws(w, buf);
+}
+
+static void gemini__w_base64(gemini__writer *w, const unsigned char *p, size_t n)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char buf[1024];
+    size_t used = 0;
+    while (n > 0) {
+        unsigned v = (unsigned)p[0] << 16 | (n > 1 ? (unsigned)p[1] << 8 : 0) | (n > 2 ? p[2] : 0);
+        buf[used++] = abc[v >> 18];
+        buf[used++] = abc[(v >> 12) & 63];
+        buf[used++] = n > 1 ? abc[(v >> 6) & 63] : '=';
+        buf[used++] = n > 2 ? abc[v & 63] : '=';
+        p += n > 3 ? 3 : n;
+        n -= n > 3 ? 3 : n;
+        if (used == sizeof buf) { gemini__w(w, buf, used); used = 0; }
+    }
+    gemini__w(w, buf, used);
+}
+
+static void gemini__w_parts(gemini__writer *w, const gemini_part_spec *parts, size_t count)
+{
+    size_t i;
+    gemini__ws(w, "[");
+    for (i = 0; i < count; i++) {
+        if (i) gemini__w(w, ",", 1);
+        if (parts[i].data || parts[i].mime_type) {
+            gemini__ws(w, "{\"inlineData\":{\"mimeType\":");
+            gemini__w_string(w, parts[i].mime_type ? parts[i].mime_type : "application/octet-stream");
+            gemini__ws(w, ",\"data\":\"");
+            gemini__w_base64(w, (const unsigned char *)parts[i].data, parts[i].data ? parts[i].data_len : 0);
+            gemini__ws(w, "\"}}");
+        } else {
+            gemini__ws(w, "{\"text\":");
+            gemini__w_string(w, parts[i].text ? parts[i].text : "");
+            gemini__ws(w, "}");
+        }
+    }
+    gemini__ws(w, "]");
+}
+
+static void gemini__w_thinking(gemini__writer *w, const gemini_request *r)
+{
+    int first = 1;
+    gemini__ws(w, "{");
+    if (r->include_thoughts) { gemini__w_key(w, &first, "includeThoughts"); gemini__ws(w, "true"); }
+    if (r->has_thinking_budget) { gemini__w_key(w, &first, "thinkingBudget"); gemini__w_long(w, r->thinking_budget); }
+    if (r->thinking_level) { gemini__w_key(w, &first, "thinkingLevel"); gemini__w_string(w, r->thinking_level); }
+    gemini__ws(w, "}");
+}
+
+static void gemini__w_generation(gemini__writer *w, const gemini_request *r)
+{
+    int first = 1;
+    size_t i;
+    gemini__ws(w, "{");
+    if (r->has_temperature) { gemini__w_key(w, &first, "temperature"); gemini__w_number(w, r->temperature); }
+    if (r->has_top_p) { gemini__w_key(w, &first, "topP"); gemini__w_number(w, r->top_p); }
+    if (r->top_k) { gemini__w_key(w, &first, "topK"); gemini__w_long(w, r->top_k); }
+    if (r->max_output_tokens) { gemini__w_key(w, &first, "maxOutputTokens"); gemini__w_long(w, r->max_output_tokens); }
+    if (r->stop_sequence_count) {
+        gemini__w_key(w, &first, "stopSequences");
+        gemini__ws(w, "[");
+        for (i = 0; i < r->stop_sequence_count; i++) {
+            if (i) gemini__w(w, ",", 1);
+            gemini__w_string(w, r->stop_sequences[i] ? r->stop_sequences[i] : "");
+        }
+        gemini__ws(w, "]");
+    }
+    if (r->has_seed) { gemini__w_key(w, &first, "seed"); gemini__w_long(w, r->seed); }
+    if (r->response_mime_type) { gemini__w_key(w, &first, "responseMimeType"); gemini__w_string(w, r->response_mime_type); }
+    if (r->response_schema) { gemini__w_key(w, &first, "responseSchema"); gemini__ws(w, r->response_schema); }
+    if (r->include_thoughts || r->has_thinking_budget || r->thinking_level) {
+        gemini__w_key(w, &first, "thinkingConfig");
+        gemini__w_thinking(w, r);
+    }
+    gemini__ws(w, "}");
+}
+
+static int gemini__request_has_generation(const gemini_request *r)
+{
+    return r->has_temperature || r->has_top_p || r->top_k || r->max_output_tokens
+        || r->stop_sequence_count || r->has_seed || r->response_mime_type || r->response_schema
+        || r->include_thoughts || r->has_thinking_budget || r->thinking_level;
+}
+
+static void gemini__w_contents(gemini__writer *w, const gemini_request *r)
+{
+    size_t i;
+    gemini__ws(w, "[");
+    for (i = 0; i < r->content_count; i++) {
+        const gemini_content *c = &r->contents[i];
+        if (i) gemini__w(w, ",", 1);
+        gemini__ws(w, "{\"role\":");
+        gemini__w_string(w, c->role ? c->role : "user");
+        gemini__ws(w, ",\"parts\":");
+        gemini__w_parts(w, c->parts, c->part_count);
+        gemini__ws(w, "}");
+    }
+    gemini__ws(w, "]");
+}
+
+static int gemini__request_check(const gemini_request *r)
+{
+    size_t i;
+    if (!r || !r->contents || r->content_count == 0) return GEMINI_ERR_USAGE;
+    for (i = 0; i < r->content_count; i++)
+        if (!r->contents[i].parts && r->contents[i].part_count) return GEMINI_ERR_USAGE;
+    if ((r->stop_sequence_count && !r->stop_sequences)
+        || (r->safety_setting_count && !r->safety_settings))
+        return GEMINI_ERR_USAGE;
+    return GEMINI_OK;
+}
+
+GEMINI_DEF int gemini_request_write(const gemini_request *r, gemini_bytes_fn out, void *user)
+{
+    gemini__writer w;
+    int first = 0;
+    size_t i;
+    if (gemini__request_check(r) || !out) return GEMINI_ERR_USAGE;
+    w.out = out;
+    w.user = user;
+    w.err = GEMINI_OK;
+    gemini__ws(&w, "{\"contents\":");
+    gemini__w_contents(&w, r);
+    if (r->system_instruction) {
+        gemini_part_spec part;
+        memset(&part, 0, sizeof part);
+        part.text = r->system_instruction;
+        gemini__w_key(&w, &first, "systemInstruction");
+        gemini__ws(&w, "{\"parts\":");
+        gemini__w_parts(&w, &part, 1);
+        gemini__ws(&w, "}");
+    }
+    if (gemini__request_has_generation(r)) {
+        gemini__w_key(&w, &first, "generationConfig");
+        gemini__w_generation(&w, r);
+    }
+    if (r->safety_setting_count) {
+        gemini__w_key(&w, &first, "safetySettings");
+        gemini__ws(&w, "[");
+        for (i = 0; i < r->safety_setting_count; i++) {
+            if (i) gemini__w(&w, ",", 1);
+            gemini__ws(&w, "{\"category\":");
+            gemini__w_string(&w, r->safety_settings[i].category ? r->safety_settings[i].category : "");
+            gemini__ws(&w, ",\"threshold\":");
+            gemini__w_string(&w, r->safety_settings[i].threshold ? r->safety_settings[i].threshold : "");
+            gemini__ws(&w, "}");
+        }
+        gemini__ws(&w, "]");
+    }
+    if (r->tools) { gemini__w_key(&w, &first, "tools"); gemini__ws(&w, r->tools); }
+    if (r->tool_config) { gemini__w_key(&w, &first, "toolConfig"); gemini__ws(&w, r->tool_config); }
+    if (r->extra && r->extra[0]) { gemini__w(&w, ",", 1); gemini__ws(&w, r->extra); }
+    gemini__ws(&w, "}");
+    return w.err;
+}
+
+static int gemini__count_bytes(void *user, const char *data, size_t len)
+{
+    (void)data;
+    *(size_t *)user += len;
+    return GEMINI_OK;
+}
+
+GEMINI_DEF int gemini_request_size(const gemini_request *r, size_t *size)
+{
+    *size = 0;
+    return gemini_request_write(r, gemini__count_bytes, size);
+}
+
+/* Model names are path segments: letters, digits and "-._~" only ("models/" may lead). */
+static int gemini__check_model(const char *model, const char **name)
+{
+    size_t i, n;
+    if (!model) return GEMINI_ERR_BAD_MODEL;
+    if (strncmp(model, "models/", 7) == 0) model += 7;
+    n = strlen(model);
+    if (n == 0 || n > 128) return GEMINI_ERR_BAD_MODEL;
+    for (i = 0; i < n; i++) {
+        char c = model[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+              || c == '-' || c == '.' || c == '_' || c == '~';
+        if (!ok) return GEMINI_ERR_BAD_MODEL;
+    }
+    *name = model;
+    return GEMINI_OK;
+}
+
+/* The request head; the key goes into a header and nowhere else. Returns its length or 0. */
+static size_t gemini__request_head(const gemini_client *c, const char *model, size_t body_len,
+                                   char *out, size_t cap)
+{
+    char host[300];
+    int n;
+    int v6 = strchr(c->host, ':') != NULL;
+    if (c->port == 443) snprintf(host, sizeof host, v6 ? "[%s]" : "%s", c->host);
+    else snprintf(host, sizeof host, v6 ? "[%s]:%u" : "%s:%u", c->host, c->port);
+    n = snprintf(out, cap,
+                 "POST %s/%s/models/%s:streamGenerateContent?alt=sse HTTP/1.1\r\n"
+                 "Host: %s\r\n"
+                 "x-goog-api-key: %s\r\n"
+                 "Content-Type: application/json\r\n"
+                 "Content-Length: %lu\r\n"
+                 "User-Agent: gemini_stream.h/" GEMINI_STREAM_VERSION "\r\n"
+                 "\r\n",
+                 c->prefix, c->cfg.api_version, model, host, c->cfg.api_key,
+                 (unsigned long)body_len);
+    return (n > 0 && (size_t)n < cap) ? (size_t)n : 0;
+}
+
+/* ==== TLS ================================================================================ */
+
+/* ---- BEGIN google_roots: generated by tools/gen_roots.sh, do not edit ---- */
+/* Generated by tools/gen_roots.sh (tools/gen_roots.c): do not edit by hand.
+ * Trust anchors built into gemini_stream.h, in order:
+ *   0: C=US, O=Google Trust Services LLC, CN=GTS Root R1
+ *      RSA 4096, from GTS_Root_R1.crt
+ *   1: C=US, O=Google Trust Services LLC, CN=GTS Root R2
+ *      RSA 4096, from GTS_Root_R2.crt
+ *   2: C=US, O=Google Trust Services LLC, CN=GTS Root R3
+ *      EC P-384, from GTS_Root_R3.crt
+ *   3: C=US, O=Google Trust Services LLC, CN=GTS Root R4
+ *      EC P-384, from GTS_Root_R4.crt
+ *   4: C=BE, O=GlobalSign nv-sa, OU=Root CA, CN=GlobalSign Root CA
+ *      RSA 2048, from GlobalSign_Root_CA.crt
+ *   5: OU=GlobalSign ECC Root CA - R4, O=GlobalSign, CN=GlobalSign
+ *      EC P-256, from GlobalSign_ECC_Root_CA_-_R4.crt
+ * Include after <bearssl.h>. Use:
+ *      br_x509_trust_anchor tas[GEMINI__GOOGLE_ROOTS_COUNT];
+ *      gemini__google_roots_fill(tas);
+ * The anchors point into the const arrays below; tas must outlive the X.509 context
+ * that uses it. (No const br_x509_trust_anchor table: the key union's first member
+ * is the RSA key, and C++11 has no designated initialisers to reach the EC member.)
+ */
+
+/* 0: C=US, O=Google Trust Services LLC, CN=GTS Root R1 (RSA 4096) */
+static const unsigned char gemini__root_dn0[] = {
+    0x30, 0x47, 0x31, 0x0B, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13,
+    0x02, 0x55, 0x53, 0x31, 0x22, 0x30, 0x20, 0x06, 0x03, 0x55, 0x04, 0x0A,
+    0x13, 0x19, 0x47, 0x6F, 0x6F, 0x67, 0x6C, 0x65, 0x20, 0x54, 0x72, 0x75,
+    0x73, 0x74, 0x20, 0x53, 0x65, 0x72, 0x76, 0x69, 0x63, 0x65, 0x73, 0x20,
+    0x4C, 0x4C, 0x43, 0x31, 0x14, 0x30, 0x12, 0x06, 0x03, 0x55, 0x04, 0x03,
+    0x13, 0x0B, 0x47, 0x54, 0x53, 0x20, 0x52, 0x6F, 0x6F, 0x74, 0x20, 0x52,
+    0x31
+};
+static const unsigned char gemini__root_rsa_n0[] = {
+    0xB6, 0x11, 0x02, 0x8B, 0x1E, 0xE3, 0xA1, 0x77, 0x9B, 0x3B, 0xDC, 0xBF,
+    0x94, 0x3E, 0xB7, 0x95, 0xA7, 0x40, 0x3C, 0xA1, 0xFD, 0x82, 0xF9, 0x7D,
+    0x32, 0x06, 0x82, 0x71, 0xF6, 0xF6, 0x8C, 0x7F, 0xFB, 0xE8, 0xDB, 0xBC,
+    0x6A, 0x2E, 0x97, 0x97, 0xA3, 0x8C, 0x4B, 0xF9, 0x2B, 0xF6, 0xB1, 0xF9,
+    0xCE, 0x84, 0x1D, 0xB1, 0xF9, 0xC5, 0x97, 0xDE, 0xEF, 0xB9, 0xF2, 0xA3,
+    0xE9, 0xBC, 0x12, 0x89, 0x5E, 0xA7, 0xAA, 0x52, 0xAB, 0xF8, 0x23, 0x27,
+    0xCB, 0xA4, 0xB1, 0x9C, 0x63, 0xDB, 0xD7, 0x99, 0x7E, 0xF0, 0x0A, 0x5E,
+    0xEB, 0x68, 0xA6, 0xF4, 0xC6, 0x5A, 0x47, 0x0D, 0x4D, 0x10, 0x33, 0xE3,
+    0x4E, 0xB1, 0x13, 0xA3, 0xC8, 0x18, 0x6C, 0x4B, 0xEC, 0xFC, 0x09, 0x90,
+    0xDF, 0x9D, 0x64, 0x29, 0x25, 0x23, 0x07, 0xA1, 0xB4, 0xD2, 0x3D, 0x2E,
+    0x60, 0xE0, 0xCF, 0xD2, 0x09, 0x87, 0xBB, 0xCD, 0x48, 0xF0, 0x4D, 0xC2,
+    0xC2, 0x7A, 0x88, 0x8A, 0xBB, 0xBA, 0xCF, 0x59, 0x19, 0xD6, 0xAF, 0x8F,
+    0xB0, 0x07, 0xB0, 0x9E, 0x31, 0xF1, 0x82, 0xC1, 0xC0, 0xDF, 0x2E, 0xA6,
+    0x6D, 0x6C, 0x19, 0x0E, 0xB5, 0xD8, 0x7E, 0x26, 0x1A, 0x45, 0x03, 0x3D,
+    0xB0, 0x79, 0xA4, 0x94, 0x28, 0xAD, 0x0F, 0x7F, 0x26, 0xE5, 0xA8, 0x08,
+    0xFE, 0x96, 0xE8, 0x3C, 0x68, 0x94, 0x53, 0xEE, 0x83, 0x3A, 0x88, 0x2B,
+    0x15, 0x96, 0x09, 0xB2, 0xE0, 0x7A, 0x8C, 0x2E, 0x75, 0xD6, 0x9C, 0xEB,
+    0xA7, 0x56, 0x64, 0x8F, 0x96, 0x4F, 0x68, 0xAE, 0x3D, 0x97, 0xC2, 0x84,
+    0x8F, 0xC0, 0xBC, 0x40, 0xC0, 0x0B, 0x5C, 0xBD, 0xF6, 0x87, 0xB3, 0x35,
+    0x6C, 0xAC, 0x18, 0x50, 0x7F, 0x84, 0xE0, 0x4C, 0xCD, 0x92, 0xD3, 0x20,
+    0xE9, 0x33, 0xBC, 0x52, 0x99, 0xAF, 0x32, 0xB5, 0x29, 0xB3, 0x25, 0x2A,
+    0xB4, 0x48, 0xF9, 0x72, 0xE1, 0xCA, 0x64, 0xF7, 0xE6, 0x82, 0x10, 0x8D,
+    0xE8, 0x9D, 0xC2, 0x8A, 0x88, 0xFA, 0x38, 0x66, 0x8A, 0xFC, 0x63, 0xF9,
+    0x01, 0xF9, 0x78, 0xFD, 0x7B, 0x5C, 0x77, 0xFA, 0x76, 0x87, 0xFA, 0xEC,
+    0xDF, 0xB1, 0x0E, 0x79, 0x95, 0x57, 0xB4, 0xBD, 0x26, 0xEF, 0xD6, 0x01,
+    0xD1, 0xEB, 0x16, 0x0A, 0xBB, 0x8E, 0x0B, 0xB5, 0xC5, 0xC5, 0x8A, 0x55,
+    0xAB, 0xD3, 0xAC, 0xEA, 0x91, 0x4B, 0x29, 0xCC, 0x19, 0xA4, 0x32, 0x25,
+    0x4E, 0x2A, 0xF1, 0x65, 0x44, 0xD0, 0x02, 0xCE, 0xAA, 0xCE, 0x49, 0xB4,
+    0xEA, 0x9F, 0x7C, 0x83, 0xB0, 0x40, 0x7B, 0xE7, 0x43, 0xAB, 0xA7, 0x6C,
+    0xA3, 0x8F, 0x7D, 0x89, 0x81, 0xFA, 0x4C, 0xA5, 0xFF, 0xD5, 0x8E, 0xC3,
+    0xCE, 0x4B, 0xE0, 0xB5, 0xD8, 0xB3, 0x8E, 0x45, 0xCF, 0x76, 0xC0, 0xED,
+    0x40, 0x2B, 0xFD, 0x53, 0x0F, 0xB0, 0xA7, 0xD5, 0x3B, 0x0D, 0xB1, 0x8A,
+    0xA2, 0x03, 0xDE, 0x31, 0xAD, 0xCC, 0x77, 0xEA, 0x6F, 0x7B, 0x3E, 0xD6,
+    0xDF, 0x91, 0x22, 0x12, 0xE6, 0xBE, 0xFA, 0xD8, 0x32, 0xFC, 0x10, 0x63,
+    0x14, 0x51, 0x72, 0xDE, 0x5D, 0xD6, 0x16, 0x93, 0xBD, 0x29, 0x68, 0x33,
+    0xEF, 0x3A, 0x66, 0xEC, 0x07, 0x8A, 0x26, 0xDF, 0x13, 0xD7, 0x57, 0x65,
+    0x78, 0x27, 0xDE, 0x5E, 0x49, 0x14, 0x00, 0xA2, 0x00, 0x7F, 0x9A, 0xA8,
+    0x21, 0xB6, 0xA9, 0xB1, 0x95, 0xB0, 0xA5, 0xB9, 0x0D, 0x16, 0x11, 0xDA,
+    0xC7, 0x6C, 0x48, 0x3C, 0x40, 0xE0, 0x7E, 0x0D, 0x5A, 0xCD, 0x56, 0x3C,
+    0xD1, 0x97, 0x05, 0xB9, 0xCB, 0x4B, 0xED, 0x39, 0x4B, 0x9C, 0xC4, 0x3F,
+    0xD2, 0x55, 0x13, 0x6E, 0x24, 0xB0, 0xD6, 0x71, 0xFA, 0xF4, 0xC1, 0xBA,
+    0xCC, 0xED, 0x1B, 0xF5, 0xFE, 0x81, 0x41, 0xD8, 0x00, 0x98, 0x3D, 0x3A,
+    0xC8, 0xAE, 0x7A, 0x98, 0x37, 0x18, 0x05, 0x95
+};
+static const unsigned char gemini__root_rsa_e0[] = {
+    0x01, 0x00, 0x01
+};
+
+/* 1: C=US, O=Google Trust Services LLC, CN=GTS Root R2 (RSA 4096) */
+static const unsigned char gemini__root_dn1[] = {
+    0x30, 0x47, 0x31, 0x0B, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13,
+    0x02, 0x55, 0x53, 0x31, 0x22, 0x30, 0x20, 0x06, 0x03, 0x55, 0x04, 0x0A,
+    0x13, 0x19, 0x47, 0x6F, 0x6F, 0x67, 0x6C, 0x65, 0x20, 0x54, 0x72, 0x75,
+    0x73, 0x74, 0x20, 0x53, 0x65, 0x72, 0x76, 0x69, 0x63, 0x65, 0x73, 0x20,
+    0x4C, 0x4C, 0x43, 0x31, 0x14, 0x30, 0x12, 0x06, 0x03, 0x55, 0x04, 0x03,
+    0x13, 0x0B, 0x47, 0x54, 0x53, 0x20, 0x52, 0x6F, 0x6F, 0x74, 0x20, 0x52,
+    0x32
+};
+static const unsigned char gemini__root_rsa_n1[] = {
+    0xCE, 0xDE, 0xFD, 0xA6, 0xFB, 0xEC, 0xEC, 0x14, 0x34, 0x3C, 0x07, 0x06,
+    0x5A, 0x6C, 0x59, 0xF7, 0x19, 0x35, 0xDD, 0xF7, 0xC1, 0x9D, 0x55, 0xAA,
+    0xD3, 0xCD, 0x3B, 0xA4, 0x93, 0x72, 0xEF, 0x0A, 0xFA, 0x6D, 0x9D, 0xF6,
+    0xF0, 0x85, 0x80, 0x5B, 0xA1, 0x48, 0x52, 0x9F, 0x39, 0xC5, 0xB7, 0xEE,
+    0x28, 0xAC, 0xEF, 0xCB, 0x76, 0x68, 0x14, 0xB9, 0xDF, 0xAD, 0x01, 0x6C,
+    0x99, 0x1F, 0xC4, 0x22, 0x1D, 0x9F, 0xFE, 0x72, 0x77, 0xE0, 0x2C, 0x5B,
+    0xAF, 0xE4, 0x04, 0xBF, 0x4F, 0x72, 0xA0, 0x1A, 0x34, 0x98, 0xE8, 0x39,
+    0x68, 0xEC, 0x95, 0x25, 0x7B, 0x76, 0xA1, 0xE6, 0x69, 0xB9, 0x85, 0x19,
+    0xBD, 0x89, 0x8C, 0xFE, 0xAD, 0xED, 0x36, 0xEA, 0x73, 0xBC, 0xFF, 0x83,
+    0xE2, 0xCB, 0x7D, 0xC1, 0xD2, 0xCE, 0x4A, 0xB3, 0x8D, 0x05, 0x9E, 0x8B,
+    0x49, 0x93, 0xDF, 0xC1, 0x5B, 0xD0, 0x6E, 0x5E, 0xF0, 0x2E, 0x30, 0x2E,
+    0x82, 0xFC, 0xFA, 0xBC, 0xB4, 0x17, 0x0A, 0x48, 0xE5, 0x88, 0x9B, 0xC5,
+    0x9B, 0x6B, 0xDE, 0xB0, 0xCA, 0xB4, 0x03, 0xF0, 0xDA, 0xF4, 0x90, 0xB8,
+    0x65, 0x64, 0xF7, 0x5C, 0x4C, 0xAD, 0xE8, 0x7E, 0x66, 0x5E, 0x99, 0xD7,
+    0xB8, 0xC2, 0x3E, 0xC8, 0xD0, 0x13, 0x9D, 0xAD, 0xEE, 0xE4, 0x45, 0x7B,
+    0x89, 0x55, 0xF7, 0x8A, 0x1F, 0x62, 0x52, 0x84, 0x12, 0xB3, 0xC2, 0x40,
+    0x97, 0xE3, 0x8A, 0x1F, 0x47, 0x91, 0xA6, 0x74, 0x5A, 0xD2, 0xF8, 0xB1,
+    0x63, 0x28, 0x10, 0xB8, 0xB3, 0x09, 0xB8, 0x56, 0x77, 0x40, 0xA2, 0x26,
+    0x98, 0x79, 0xC6, 0xFE, 0xDF, 0x25, 0xEE, 0x3E, 0xE5, 0xA0, 0x7F, 0xD4,
+    0x61, 0x0F, 0x51, 0x4B, 0x3C, 0x3F, 0x8C, 0xDA, 0xE1, 0x70, 0x74, 0xD8,
+    0xC2, 0x68, 0xA1, 0xF9, 0xC1, 0x0C, 0xE9, 0xA1, 0xE2, 0x7F, 0xBB, 0x55,
+    0x3C, 0x76, 0x06, 0xEE, 0x6A, 0x4E, 0xCC, 0x92, 0x88, 0x30, 0x4D, 0x9A,
+    0xBD, 0x4F, 0x0B, 0x48, 0x9A, 0x84, 0xB5, 0x98, 0xA3, 0xD5, 0xFB, 0x73,
+    0xC1, 0x57, 0x61, 0xDD, 0x28, 0x56, 0x75, 0x13, 0xAE, 0x87, 0x8E, 0xE7,
+    0x0C, 0x51, 0x09, 0x10, 0x75, 0x88, 0x4C, 0xBC, 0x8D, 0xF9, 0x7B, 0x3C,
+    0xD4, 0x22, 0x48, 0x1F, 0x2A, 0xDC, 0xEB, 0x6B, 0xBB, 0x44, 0xB1, 0xCB,
+    0x33, 0x71, 0x32, 0x46, 0xAF, 0xAD, 0x4A, 0xF1, 0x8C, 0xE8, 0x74, 0x3A,
+    0xAC, 0xE7, 0x1A, 0x22, 0x73, 0x80, 0xD2, 0x30, 0xF7, 0x25, 0x42, 0xC7,
+    0x22, 0x3B, 0x3B, 0x12, 0xAD, 0x96, 0x2E, 0xC6, 0xC3, 0x76, 0x07, 0xAA,
+    0x20, 0xB7, 0x35, 0x49, 0x57, 0xE9, 0x92, 0x49, 0xE8, 0x76, 0x16, 0x72,
+    0x31, 0x67, 0x2B, 0x96, 0x7E, 0x8A, 0xA3, 0xC7, 0x94, 0x56, 0x22, 0xBF,
+    0x6A, 0x4B, 0x7E, 0x01, 0x21, 0xB2, 0x23, 0x32, 0xDF, 0xE4, 0x9A, 0x44,
+    0x6D, 0x59, 0x5B, 0x5D, 0xF5, 0x00, 0xA0, 0x1C, 0x9B, 0xC6, 0x78, 0x97,
+    0x8D, 0x90, 0xFF, 0x9B, 0xC8, 0xAA, 0xB4, 0xAF, 0x11, 0x51, 0x39, 0x5E,
+    0xD9, 0xFB, 0x67, 0xAD, 0xD5, 0x5B, 0x11, 0x9D, 0x32, 0x9A, 0x1B, 0xBD,
+    0xD5, 0xBA, 0x5B, 0xA5, 0xC9, 0xCB, 0x25, 0x69, 0x53, 0x55, 0x27, 0x5C,
+    0xE0, 0xCA, 0x36, 0xCB, 0x88, 0x61, 0xFB, 0x1E, 0xB7, 0xD0, 0xCB, 0xEE,
+    0x16, 0xFB, 0xD3, 0xA6, 0x4C, 0xDE, 0x92, 0xA5, 0xD4, 0xE2, 0xDF, 0xF5,
+    0x06, 0x54, 0xDE, 0x2E, 0x9D, 0x4B, 0xB4, 0x93, 0x30, 0xAA, 0x81, 0xCE,
+    0xDD, 0x1A, 0xDC, 0x51, 0x73, 0x0D, 0x4F, 0x70, 0xE9, 0xE5, 0xB6, 0x16,
+    0x21, 0x19, 0x79, 0xB2, 0xE6, 0x89, 0x0B, 0x75, 0x64, 0xCA, 0xD5, 0xAB,
+    0xBC, 0x09, 0xC1, 0x18, 0xA1, 0xFF, 0xD4, 0x54, 0xA1, 0x85, 0x3C, 0xFD,
+    0x14, 0x24, 0x03, 0xB2, 0x87, 0xD3, 0xA4, 0xB7
+};
+static const unsigned char gemini__root_rsa_e1[] = {
+    0x01, 0x00, 0x01
+};
+
+/* 2: C=US, O=Google Trust Services LLC, CN=GTS Root R3 (EC P-384) */
+static const unsigned char gemini__root_dn2[] = {
+    0x30, 0x47, 0x31, 0x0B, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13,
+    0x02, 0x55, 0x53, 0x31, 0x22, 0x30, 0x20, 0x06, 0x03, 0x55, 0x04, 0x0A,
+    0x13, 0x19, 0x47, 0x6F, 0x6F, 0x67, 0x6C, 0x65, 0x20, 0x54, 0x72, 0x75,
+    0x73, 0x74, 0x20, 0x53, 0x65, 0x72, 0x76, 0x69, 0x63, 0x65, 0x73, 0x20,
+    0x4C, 0x4C, 0x43, 0x31, 0x14, 0x30, 0x12, 0x06, 0x03, 0x55, 0x04, 0x03,
+    0x13, 0x0B, 0x47, 0x54, 0x53, 0x20, 0x52, 0x6F, 0x6F, 0x74, 0x20, 0x52,
+    0x33
+};
+static const unsigned char gemini__root_ec_q2[] = {
+    0x04, 0x1F, 0x4F, 0x33, 0x87, 0x33, 0x29, 0x8A, 0xA1, 0x84, 0xDE, 0xCB,
+    0xC7, 0x21, 0x58, 0x41, 0x89, 0xEA, 0x56, 0x9D, 0x2B, 0x4B, 0x85, 0xC6,
+    0x1D, 0x4C, 0x27, 0xBC, 0x7F, 0x26, 0x51, 0x72, 0x6F, 0xE2, 0x9F, 0xD6,
+    0xA3, 0xCA, 0xCC, 0x45, 0x14, 0x46, 0x8B, 0xAD, 0xEF, 0x7E, 0x86, 0x8C,
+    0xEC, 0xB1, 0x7E, 0x2F, 0xFF, 0xA9, 0x71, 0x9D, 0x18, 0x84, 0x45, 0x04,
+    0x41, 0x55, 0x6E, 0x2B, 0xEA, 0x26, 0x7F, 0xBB, 0x90, 0x01, 0xE3, 0x4B,
+    0x19, 0xBA, 0xE4, 0x54, 0x96, 0x45, 0x09, 0xB1, 0xD5, 0x6C, 0x91, 0x44,
+    0xAD, 0x84, 0x13, 0x8E, 0x9A, 0x8C, 0x0D, 0x80, 0x0C, 0x32, 0xF6, 0xE0,
+    0x27
+};
+#define GEMINI__ROOT_EC_CURVE2 BR_EC_secp384r1
+
+/* 3: C=US, O=Google Trust Services LLC, CN=GTS Root R4 (EC P-384) */
+static const unsigned char gemini__root_dn3[] = {
+    0x30, 0x47, 0x31, 0x0B, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13,
+    0x02, 0x55, 0x53, 0x31, 0x22, 0x30, 0x20, 0x06, 0x03, 0x55, 0x04, 0x0A,
+    0x13, 0x19, 0x47, 0x6F, 0x6F, 0x67, 0x6C, 0x65, 0x20, 0x54, 0x72, 0x75,
+    0x73, 0x74, 0x20, 0x53, 0x65, 0x72, 0x76, 0x69, 0x63, 0x65, 0x73, 0x20,
+    0x4C, 0x4C, 0x43, 0x31, 0x14, 0x30, 0x12, 0x06, 0x03, 0x55, 0x04, 0x03,
+    0x13, 0x0B, 0x47, 0x54, 0x53, 0x20, 0x52, 0x6F, 0x6F, 0x74, 0x20, 0x52,
+    0x34
+};
+static const unsigned char gemini__root_ec_q3[] = {
+    0x04, 0xF3, 0x74, 0x73, 0xA7, 0x68, 0x8B, 0x60, 0xAE, 0x43, 0xB8, 0x35,
+    0xC5, 0x81, 0x30, 0x7B, 0x4B, 0x49, 0x9D, 0xFB, 0xC1, 0x61, 0xCE, 0xE6,
+    0xDE, 0x46, 0xBD, 0x6B, 0xD5, 0x61, 0x18, 0x35, 0xAE, 0x40, 0xDD, 0x73,
+    0xF7, 0x89, 0x91, 0x30, 0x5A, 0xEB, 0x3C, 0xEE, 0x85, 0x7C, 0xA2, 0x40,
+    0x76, 0x3B, 0xA9, 0xC6, 0xB8, 0x47, 0xD8, 0x2A, 0xE7, 0x92, 0x91, 0x6A,
+    0x73, 0xE9, 0xB1, 0x72, 0x39, 0x9F, 0x29, 0x9F, 0xA2, 0x98, 0xD3, 0x5F,
+    0x5E, 0x58, 0x86, 0x65, 0x0F, 0xA1, 0x84, 0x65, 0x06, 0xD1, 0xDC, 0x8B,
+    0xC9, 0xC7, 0x73, 0xC8, 0x8C, 0x6A, 0x2F, 0xE5, 0xC4, 0xAB, 0xD1, 0x1D,
+    0x8A
+};
+#define GEMINI__ROOT_EC_CURVE3 BR_EC_secp384r1
+
+/* 4: C=BE, O=GlobalSign nv-sa, OU=Root CA, CN=GlobalSign Root CA (RSA 2048) */
+static const unsigned char gemini__root_dn4[] = {
+    0x30, 0x57, 0x31, 0x0B, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13,
+    0x02, 0x42, 0x45, 0x31, 0x19, 0x30, 0x17, 0x06, 0x03, 0x55, 0x04, 0x0A,
+    0x13, 0x10, 0x47, 0x6C, 0x6F, 0x62, 0x61, 0x6C, 0x53, 0x69, 0x67, 0x6E,
+    0x20, 0x6E, 0x76, 0x2D, 0x73, 0x61, 0x31, 0x10, 0x30, 0x0E, 0x06, 0x03,
+    0x55, 0x04, 0x0B, 0x13, 0x07, 0x52, 0x6F, 0x6F, 0x74, 0x20, 0x43, 0x41,
+    0x31, 0x1B, 0x30, 0x19, 0x06, 0x03, 0x55, 0x04, 0x03, 0x13, 0x12, 0x47,
+    0x6C, 0x6F, 0x62, 0x61, 0x6C, 0x53, 0x69, 0x67, 0x6E, 0x20, 0x52, 0x6F,
+    0x6F, 0x74, 0x20, 0x43, 0x41
+};
+static const unsigned char gemini__root_rsa_n4[] = {
+    0xDA, 0x0E, 0xE6, 0x99, 0x8D, 0xCE, 0xA3, 0xE3, 0x4F, 0x8A, 0x7E, 0xFB,
+    0xF1, 0x8B, 0x83, 0x25, 0x6B, 0xEA, 0x48, 0x1F, 0xF1, 0x2A, 0xB0, 0xB9,
+    0x95, 0x11, 0x04, 0xBD, 0xF0, 0x63, 0xD1, 0xE2, 0x67, 0x66, 0xCF, 0x1C,
+    0xDD, 0xCF, 0x1B, 0x48, 0x2B, 0xEE, 0x8D, 0x89, 0x8E, 0x9A, 0xAF, 0x29,
+    0x80, 0x65, 0xAB, 0xE9, 0xC7, 0x2D, 0x12, 0xCB, 0xAB, 0x1C, 0x4C, 0x70,
+    0x07, 0xA1, 0x3D, 0x0A, 0x30, 0xCD, 0x15, 0x8D, 0x4F, 0xF8, 0xDD, 0xD4,
+    0x8C, 0x50, 0x15, 0x1C, 0xEF, 0x50, 0xEE, 0xC4, 0x2E, 0xF7, 0xFC, 0xE9,
+    0x52, 0xF2, 0x91, 0x7D, 0xE0, 0x6D, 0xD5, 0x35, 0x30, 0x8E, 0x5E, 0x43,
+    0x73, 0xF2, 0x41, 0xE9, 0xD5, 0x6A, 0xE3, 0xB2, 0x89, 0x3A, 0x56, 0x39,
+    0x38, 0x6F, 0x06, 0x3C, 0x88, 0x69, 0x5B, 0x2A, 0x4D, 0xC5, 0xA7, 0x54,
+    0xB8, 0x6C, 0x89, 0xCC, 0x9B, 0xF9, 0x3C, 0xCA, 0xE5, 0xFD, 0x89, 0xF5,
+    0x12, 0x3C, 0x92, 0x78, 0x96, 0xD6, 0xDC, 0x74, 0x6E, 0x93, 0x44, 0x61,
+    0xD1, 0x8D, 0xC7, 0x46, 0xB2, 0x75, 0x0E, 0x86, 0xE8, 0x19, 0x8A, 0xD5,
+    0x6D, 0x6C, 0xD5, 0x78, 0x16, 0x95, 0xA2, 0xE9, 0xC8, 0x0A, 0x38, 0xEB,
+    0xF2, 0x24, 0x13, 0x4F, 0x73, 0x54, 0x93, 0x13, 0x85, 0x3A, 0x1B, 0xBC,
+    0x1E, 0x34, 0xB5, 0x8B, 0x05, 0x8C, 0xB9, 0x77, 0x8B, 0xB1, 0xDB, 0x1F,
+    0x20, 0x91, 0xAB, 0x09, 0x53, 0x6E, 0x90, 0xCE, 0x7B, 0x37, 0x74, 0xB9,
+    0x70, 0x47, 0x91, 0x22, 0x51, 0x63, 0x16, 0x79, 0xAE, 0xB1, 0xAE, 0x41,
+    0x26, 0x08, 0xC8, 0x19, 0x2B, 0xD1, 0x46, 0xAA, 0x48, 0xD6, 0x64, 0x2A,
+    0xD7, 0x83, 0x34, 0xFF, 0x2C, 0x2A, 0xC1, 0x6C, 0x19, 0x43, 0x4A, 0x07,
+    0x85, 0xE7, 0xD3, 0x7C, 0xF6, 0x21, 0x68, 0xEF, 0xEA, 0xF2, 0x52, 0x9F,
+    0x7F, 0x93, 0x90, 0xCF
+};
+static const unsigned char gemini__root_rsa_e4[] = {
+    0x01, 0x00, 0x01
+};
+
+/* 5: OU=GlobalSign ECC Root CA - R4, O=GlobalSign, CN=GlobalSign (EC P-256) */
+static const unsigned char gemini__root_dn5[] = {
+    0x30, 0x50, 0x31, 0x24, 0x30, 0x22, 0x06, 0x03, 0x55, 0x04, 0x0B, 0x13,
+    0x1B, 0x47, 0x6C, 0x6F, 0x62, 0x61, 0x6C, 0x53, 0x69, 0x67, 0x6E, 0x20,
+    0x45, 0x43, 0x43, 0x20, 0x52, 0x6F, 0x6F, 0x74, 0x20, 0x43, 0x41, 0x20,
+    0x2D, 0x20, 0x52, 0x34, 0x31, 0x13, 0x30, 0x11, 0x06, 0x03, 0x55, 0x04,
+    0x0A, 0x13, 0x0A, 0x47, 0x6C, 0x6F, 0x62, 0x61, 0x6C, 0x53, 0x69, 0x67,
+    0x6E, 0x31, 0x13, 0x30, 0x11, 0x06, 0x03, 0x55, 0x04, 0x03, 0x13, 0x0A,
+    0x47, 0x6C, 0x6F, 0x62, 0x61, 0x6C, 0x53, 0x69, 0x67, 0x6E
+};
+static const unsigned char gemini__root_ec_q5[] = {
+    0x04, 0xB8, 0xC6, 0x79, 0xD3, 0x8F, 0x6C, 0x25, 0x0E, 0x9F, 0x2E, 0x39,
+    0x19, 0x1C, 0x03, 0xA4, 0xAE, 0x9A, 0xE5, 0x39, 0x07, 0x09, 0x16, 0xCA,
+    0x63, 0xB1, 0xB9, 0x86, 0xF8, 0x8A, 0x57, 0xC1, 0x57, 0xCE, 0x42, 0xFA,
+    0x73, 0xA1, 0xF7, 0x65, 0x42, 0xFF, 0x1E, 0xC1, 0x00, 0xB2, 0x6E, 0x73,
+    0x0E, 0xFF, 0xC7, 0x21, 0xE5, 0x18, 0xA4, 0xAA, 0xD9, 0x71, 0x3F, 0xA8,
+    0xD4, 0xB9, 0xCE, 0x8C, 0x1D
+};
+#define GEMINI__ROOT_EC_CURVE5 BR_EC_secp256r1
+
+#define GEMINI__GOOGLE_ROOTS_COUNT 6
+
+/* Writes the GEMINI__GOOGLE_ROOTS_COUNT built-in anchors to tas[]. */
+static void gemini__google_roots_fill(br_x509_trust_anchor *tas)
+{
+    tas[0].dn.data = (unsigned char *)gemini__root_dn0;
+    tas[0].dn.len = sizeof gemini__root_dn0;
+    tas[0].flags = BR_X509_TA_CA;
+    tas[0].pkey.key_type = BR_KEYTYPE_RSA;
+    tas[0].pkey.key.rsa.n = (unsigned char *)gemini__root_rsa_n0;
+    tas[0].pkey.key.rsa.nlen = sizeof gemini__root_rsa_n0;
+    tas[0].pkey.key.rsa.e = (unsigned char *)gemini__root_rsa_e0;
+    tas[0].pkey.key.rsa.elen = sizeof gemini__root_rsa_e0;
+    tas[1].dn.data = (unsigned char *)gemini__root_dn1;
+    tas[1].dn.len = sizeof gemini__root_dn1;
+    tas[1].flags = BR_X509_TA_CA;
+    tas[1].pkey.key_type = BR_KEYTYPE_RSA;
+    tas[1].pkey.key.rsa.n = (unsigned char *)gemini__root_rsa_n1;
+    tas[1].pkey.key.rsa.nlen = sizeof gemini__root_rsa_n1;
+    tas[1].pkey.key.rsa.e = (unsigned char *)gemini__root_rsa_e1;
+    tas[1].pkey.key.rsa.elen = sizeof gemini__root_rsa_e1;
+    tas[2].dn.data = (unsigned char *)gemini__root_dn2;
+    tas[2].dn.len = sizeof gemini__root_dn2;
+    tas[2].flags = BR_X509_TA_CA;
+    tas[2].pkey.key_type = BR_KEYTYPE_EC;
+    tas[2].pkey.key.ec.curve = GEMINI__ROOT_EC_CURVE2;
+    tas[2].pkey.key.ec.q = (unsigned char *)gemini__root_ec_q2;
+    tas[2].pkey.key.ec.qlen = sizeof gemini__root_ec_q2;
+    tas[3].dn.data = (unsigned char *)gemini__root_dn3;
+    tas[3].dn.len = sizeof gemini__root_dn3;
+    tas[3].flags = BR_X509_TA_CA;
+    tas[3].pkey.key_type = BR_KEYTYPE_EC;
+    tas[3].pkey.key.ec.curve = GEMINI__ROOT_EC_CURVE3;
+    tas[3].pkey.key.ec.q = (unsigned char *)gemini__root_ec_q3;
+    tas[3].pkey.key.ec.qlen = sizeof gemini__root_ec_q3;
+    tas[4].dn.data = (unsigned char *)gemini__root_dn4;
+    tas[4].dn.len = sizeof gemini__root_dn4;
+    tas[4].flags = BR_X509_TA_CA;
+    tas[4].pkey.key_type = BR_KEYTYPE_RSA;
+    tas[4].pkey.key.rsa.n = (unsigned char *)gemini__root_rsa_n4;
+    tas[4].pkey.key.rsa.nlen = sizeof gemini__root_rsa_n4;
+    tas[4].pkey.key.rsa.e = (unsigned char *)gemini__root_rsa_e4;
+    tas[4].pkey.key.rsa.elen = sizeof gemini__root_rsa_e4;
+    tas[5].dn.data = (unsigned char *)gemini__root_dn5;
+    tas[5].dn.len = sizeof gemini__root_dn5;
+    tas[5].flags = BR_X509_TA_CA;
+    tas[5].pkey.key_type = BR_KEYTYPE_EC;
+    tas[5].pkey.key.ec.curve = GEMINI__ROOT_EC_CURVE5;
+    tas[5].pkey.key.ec.q = (unsigned char *)gemini__root_ec_q5;
+    tas[5].pkey.key.ec.qlen = sizeof gemini__root_ec_q5;
+}
+/* ---- END google_roots ---- */
+
+static const char *gemini__x509_reason(int e)
+{
+    switch (e) {
+    case BR_ERR_X509_EXPIRED: return "certificate expired or not yet valid";
+    case BR_ERR_X509_BAD_SERVER_NAME: return "certificate does not match the host name";
+    case BR_ERR_X509_NOT_TRUSTED: return "certificate not issued by a trusted authority";
+    case BR_ERR_X509_BAD_SIGNATURE: return "certificate signature is invalid";
+    case BR_ERR_X509_NOT_CA: return "an issuer in the chain is not a CA";
+    case BR_ERR_X509_TIME_UNKNOWN: return "certificate time cannot be checked (no clock)";
+    case BR_ERR_X509_WEAK_PUBLIC_KEY: return "certificate key too weak";
+    case BR_ERR_X509_FORBIDDEN_KEY_USAGE: return "certificate key usage forbids TLS";
+    case BR_ERR_X509_CRITICAL_EXTENSION: return "certificate has an unsupported critical extension";
+    case BR_ERR_X509_EMPTY_CHAIN: return "server sent no certificate";
+    case BR_ERR_X509_DN_MISMATCH: return "certificate chain is out of order";
+    case BR_ERR_X509_UNSUPPORTED: return "certificate uses an unsupported algorithm";
+    default: return "certificate could not be decoded";
+    }
+}
+
+static int gemini__client_fail(gemini_client *c, int err, const char *detail)
+{
+    if (c->err) return c->err;
+    c->err = err;
+    if (detail) snprintf(c->message, sizeof c->message, "%s: %s", gemini_strerror(err), detail);
+    else snprintf(c->message, sizeof c->message, "%s", gemini_strerror(err));
+    return err;
+}
+
+/* The engine closed: a clean close is end of input, anything else an error with its reason. */
+static int gemini__tls_closed(gemini_client *c, int io_err)
+{
+    int e = br_ssl_engine_last_error(&c->ssl.eng);
+    char detail[96];
+    if (io_err) return gemini__client_fail(c, io_err, NULL);
+    if (e == BR_ERR_OK) return -1;      /* close_notify: end of input */
+    if (e >= BR_ERR_X509_OK && e <= BR_ERR_X509_NOT_TRUSTED)
+        return gemini__client_fail(c, GEMINI_ERR_CERT, gemini__x509_reason(e));
+    if (e & BR_ERR_RECV_FATAL_ALERT) snprintf(detail, sizeof detail, "server sent alert %d", e & 255);
+    else if (e & BR_ERR_SEND_FATAL_ALERT) snprintf(detail, sizeof detail, "sent alert %d", e & 255);
+    else snprintf(detail, sizeof detail, "BearSSL error %d", e);
+    return gemini__client_fail(c, GEMINI_ERR_TLS, detail);
+}
+
+static long long gemini__now_ms(void);
+
+/* How long the next wait may take: the idle timeout, cut by the total deadline. */
+static long gemini__wait_ms(gemini_client *c, long limit)
+{
+    if (c->deadline_ms) {
+        long long left = c->deadline_ms - gemini__now_ms();
+        if (left <= 0) return 0;
+        if (limit < 0 || left < limit) limit = (long)left;
+    }
+    return limit;
+}
+
+/* Runs the TLS engine until it can take or give application data (`want`). Returns GEMINI_OK,
+   -1 when the input ended, or an error. */
+static int gemini__tls_pump(gemini_client *c, unsigned want)
+{
+    br_ssl_engine_context *eng = &c->ssl.eng;
+    for (;;) {
+        unsigned st = br_ssl_engine_current_state(eng);
+        size_t len;
+        unsigned char *buf;
+        long n, wait = gemini__wait_ms(c, c->cfg.idle_timeout_ms);
+        if (st & BR_SSL_CLOSED) return gemini__tls_closed(c, 0);
+        if (st & BR_SSL_SENDREC) {
+            buf = br_ssl_engine_sendrec_buf(eng, &len);
+            n = wait == 0 ? -GEMINI_ERR_TIMEOUT : c->transport.send(c->transport.ctx, buf, len, wait);
+            if (n <= 0) return gemini__tls_closed(c, n < 0 ? (int)-n : GEMINI_ERR_IO);
+            br_ssl_engine_sendrec_ack(eng, (size_t)n);
+            continue;
+        }
+        if (st & want) return GEMINI_OK;
+        if (!(st & BR_SSL_RECVREC)) return gemini__client_fail(c, GEMINI_ERR_TLS, "engine stalled");
+        buf = br_ssl_engine_recvrec_buf(eng, &len);
+        n = wait == 0 ? -GEMINI_ERR_TIMEOUT : c->transport.recv(c->transport.ctx, buf, len, wait);
+        if (n == 0) return -1;          /* TCP closed without close_notify: framing decides */
+        if (n < 0) return gemini__tls_closed(c, (int)-n);
+        br_ssl_engine_recvrec_ack(eng, (size_t)n);
+    }
+}
+
+static int gemini__tls_write(gemini_client *c, const void *data, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    while (len > 0) {
+        size_t room, n;
+        unsigned char *buf;
+        int err = gemini__tls_pump(c, BR_SSL_SENDAPP);
+        if (err) return err < 0 ? gemini__client_fail(c, GEMINI_ERR_IO, "connection closed") : err;
+        buf = br_ssl_engine_sendapp_buf(&c->ssl.eng, &room);
+        n = len < room ? len : room;
+        memcpy(buf, p, n);
+        br_ssl_engine_sendapp_ack(&c->ssl.eng, n);
+        p += n;
+        len -= n;
+    }
+    return GEMINI_OK;
+}
+
+static int gemini__tls_flush(gemini_client *c)
+{
+    int err;
+    br_ssl_engine_flush(&c->ssl.eng, 0);
+    err = gemini__tls_pump(c, BR_SSL_SENDAPP);
+    return err < 0 ? gemini__client_fail(c, GEMINI_ERR_IO, "connection closed") : err;
+}
+
+static const char *gemini__alpn[1] = {"http/1.1"};
+
+/* A fresh TLS client on a new connection, resuming the last session when there is one. */
+static int gemini__tls_start(gemini_client *c)
+{
+    br_ssl_engine_context *eng = &c->ssl.eng;
+    br_ssl_client_init_full(&c->ssl, &c->x509, c->ta, c->ta_count);
+    br_ssl_engine_set_buffers_bidi(eng, c->iobuf, BR_SSL_BUFSIZE_INPUT,
+                                   c->iobuf + BR_SSL_BUFSIZE_INPUT, GEMINI_TLS_OUT_BUFFER);
+    br_ssl_engine_set_protocol_names(eng, gemini__alpn, 1);
+    if (c->cfg.clock) {
+        long long t = c->cfg.clock(c->cfg.clock_user);
+        br_x509_minimal_set_time(&c->x509, (uint32_t)(t / 86400 + 719528), (uint32_t)(t % 86400));
+    }
+    if (c->cfg.entropy) br_ssl_engine_inject_entropy(eng, c->cfg.entropy, c->cfg.entropy_len);
+    if (c->have_session) br_ssl_engine_set_session_parameters(eng, &c->session);
+    if (!br_ssl_client_reset(&c->ssl, c->host, c->have_session)) return gemini__tls_closed(c, 0);
+    return GEMINI_OK;
+}
+
+/* ---- trust anchors from PEM (the one place that allocates, at init) ---- */
+
+typedef struct gemini__buf { unsigned char *data; size_t len, cap; int oom; } gemini__buf;
+
+static void gemini__buf_add(void *ctx, const void *data, size_t len)
+{
+    gemini__buf *b = (gemini__buf *)ctx;
+    if (b->oom) return;
+    if (len > b->cap - b->len) {
+        size_t cap = b->cap ? b->cap : 1024;
+        unsigned char *p;
+        while (cap - b->len < len) {
+            if (cap > (size_t)-1 / 2) { b->oom = 1; return; }
+            cap *= 2;
+        }
+        p = (unsigned char *)realloc(b->data, cap);
+        if (!p) { b->oom = 1; return; }
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+}
+
+/* Decodes one DER certificate into a trust anchor whose DN and key share one allocation. */
+static int gemini__anchor_from_der(gemini_client *c, const unsigned char *der, size_t len)
+{
+    br_x509_decoder_context dc;
+    gemini__buf dn = {0, 0, 0, 0};
+    const br_x509_pkey *pk;
+    br_x509_trust_anchor *ta, *grown;
+    size_t klen1, klen2;
+    unsigned char *mem;
+    br_x509_decoder_init(&dc, gemini__buf_add, &dn);
+    br_x509_decoder_push(&dc, der, len);
+    pk = br_x509_decoder_get_pkey(&dc);
+    if (!pk || dn.oom || dn.len == 0) { free(dn.data); return GEMINI_OK; }  /* skipped */
+    klen1 = pk->key_type == BR_KEYTYPE_RSA ? pk->key.rsa.nlen : pk->key.ec.qlen;
+    klen2 = pk->key_type == BR_KEYTYPE_RSA ? pk->key.rsa.elen : 0;
+    grown = (br_x509_trust_anchor *)realloc(c->anchors, (c->anchor_count + 1) * sizeof *grown);
+    mem = (unsigned char *)malloc(dn.len + klen1 + klen2);
+    if (grown) c->anchors = grown;
+    if (!grown || !mem) { free(mem); free(dn.data); return GEMINI_ERR_NOMEM; }
+    ta = &c->anchors[c->anchor_count++];
+    memcpy(mem, dn.data, dn.len);
+    ta->dn.data = mem;
+    ta->dn.len = dn.len;
+    ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
+    ta->pkey = *pk;
+    if (pk->key_type == BR_KEYTYPE_RSA) {
+        ta->pkey.key.rsa.n = (unsigned char *)memcpy(mem + dn.len, pk->key.rsa.n, klen1);
+        ta->pkey.key.rsa.e = (unsigned char *)memcpy(mem + dn.len + klen1, pk->key.rsa.e, klen2);
+    } else {
+        ta->pkey.key.ec.q = (unsigned char *)memcpy(mem + dn.len, pk->key.ec.q, klen1);
+    }
+    free(dn.data);
+    return GEMINI_OK;
+}
+
+static int gemini__load_pem(gemini_client *c, const char *pem, size_t len)
+{
+    br_pem_decoder_context pc;
+    gemini__buf der = {0, 0, 0, 0};
+    int in_cert = 0, err = GEMINI_OK, pass;
+    br_pem_decoder_init(&pc);
+    for (pass = 0; pass < 2 && !err; pass++) {  /* a final newline closes an unended last line */
+        const char *p = pass ? "\n" : pem;
+        size_t n = pass ? 1 : len;
+        while (n > 0 && !err) {
+            size_t used = br_pem_decoder_push(&pc, p, n);
+            p += used;
+            n -= used;
+            switch (br_pem_decoder_event(&pc)) {
+            case BR_PEM_BEGIN_OBJ:
+                in_cert = strcmp(br_pem_decoder_name(&pc), "CERTIFICATE") == 0
+                       || strcmp(br_pem_decoder_name(&pc), "X509 CERTIFICATE") == 0;
+                der.len = 0;
+                br_pem_decoder_setdest(&pc, in_cert ? gemini__buf_add : NULL, &der);
+                break;
+            case BR_PEM_END_OBJ:
+                if (in_cert && der.oom) err = GEMINI_ERR_NOMEM;
+                else if (in_cert) err = gemini__anchor_from_der(c, der.data, der.len);
+                in_cert = 0;
+                break;
+            case BR_PEM_ERROR: err = GEMINI_ERR_TRUST; break;
+            default: break;
+            }
+        }
+    }
+    free(der.data);
+    if (!err && c->anchor_count == 0) err = GEMINI_ERR_TRUST;
+    return err;
+}
+
+static int gemini__load_pem_file(gemini_client *c, const char *path)
+{
+    gemini__buf all = {0, 0, 0, 0};
+    char chunk[4096];
+    size_t n;
+    int err;
+    FILE *f = fopen(path, "rb");
+    if (!f) return GEMINI_ERR_TRUST;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) gemini__buf_add(&all, chunk, n);
+    fclose(f);
+    err = all.oom ? GEMINI_ERR_NOMEM : gemini__load_pem(c, (const char *)all.data, all.len);
+    free(all.data);
+    return err;
+}
+
+static int gemini__client_trust(gemini_client *c)
+{
+    int err = GEMINI_OK;
+    if (c->cfg.ca_file) {
+        err = gemini__load_pem_file(c, c->cfg.ca_file);
+        if (err) return gemini__client_fail(c, err, c->cfg.ca_file);
+    } else if (c->cfg.ca_pem) {
+        err = gemini__load_pem(c, c->cfg.ca_pem, c->cfg.ca_pem_len);
+        if (err) return gemini__client_fail(c, err, "PEM bundle");
+    }
+    if (c->anchor_count) {
+        c->ta = c->anchors;
+        c->ta_count = c->anchor_count;
+    } else if (c->cfg.trust_anchors && c->cfg.trust_anchor_count) {
+        c->ta = c->cfg.trust_anchors;
+        c->ta_count = c->cfg.trust_anchor_count;
+    } else {
+        gemini__google_roots_fill(c->builtin);
+        c->ta = c->builtin;
+        c->ta_count = GEMINI__GOOGLE_ROOTS_COUNT;
+    }
+    return GEMINI_OK;
+}
+
+/* ==== POSIX sockets ====================================================================== */
+#ifndef GEMINI_NO_SOCKETS
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0                  /* macOS: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+static long long gemini__now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for fd to be ready; EINTR is retried unless the caller's interrupt flag is set.
+   Returns 1 ready, or minus an error. */
+static int gemini__poll(gemini_socket *s, short events, long timeout_ms)
+{
+    long long end = timeout_ms < 0 ? 0 : gemini__now_ms() + timeout_ms;
+    for (;;) {
+        struct pollfd pfd;
+        long wait = timeout_ms < 0 ? -1 : (long)(end - gemini__now_ms());
+        int r;
+        if (timeout_ms >= 0 && wait <= 0) return -GEMINI_ERR_TIMEOUT;
+        if (s->interrupt && (wait < 0 || wait > 200)) wait = 200;  /* notice the flag soon */
+        pfd.fd = s->fd;
+        pfd.events = events;
+        pfd.revents = 0;
+        r = poll(&pfd, 1, (int)wait);
+        if (s->interrupt && *s->interrupt) return -GEMINI_ERR_CANCELLED;
+        if (r > 0) return 1;
+        if (r < 0 && errno != EINTR) return -GEMINI_ERR_IO;
+    }
+}
+
+/* One address: non-blocking connect bounded by the timeout. */
+static int gemini__connect_one(gemini_socket *s, const struct addrinfo *ai, long timeout_ms)
+{
+    int one = 1, soerr = 0, r;
+    socklen_t len = sizeof soerr;
+    s->fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (s->fd < 0) return GEMINI_ERR_CONNECT;
+    fcntl(s->fd, F_SETFD, FD_CLOEXEC);
+    fcntl(s->fd, F_SETFL, fcntl(s->fd, F_GETFL) | O_NONBLOCK);
+#ifdef SO_NOSIGPIPE
+    setsockopt(s->fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(s->fd, ai->ai_addr, ai->ai_addrlen) == 0) return GEMINI_OK;
+    r = (errno == EINPROGRESS || errno == EINTR) ? gemini__poll(s, POLLOUT, timeout_ms) : -GEMINI_ERR_CONNECT;
+    if (r > 0 && getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0)
+        return GEMINI_OK;
+    close(s->fd);
+    s->fd = -1;
+    return r < 0 && r != -GEMINI_ERR_IO ? -r : GEMINI_ERR_CONNECT;
+}
+
+static int gemini__sock_connect(void *ctx, const char *host, unsigned port, long timeout_ms)
+{
+    gemini_socket *s = (gemini_socket *)ctx;
+    struct addrinfo hints, *list = NULL, *ai;
+    char service[8];
+    int err = GEMINI_ERR_CONNECT;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;        /* IPv6 and IPv4, in the resolver's order */
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(service, sizeof service, "%u", port);
+    if (getaddrinfo(host, service, &hints, &list) != 0 || !list) return GEMINI_ERR_DNS;
+    for (ai = list; ai; ai = ai->ai_next) {
+        err = gemini__connect_one(s, ai, timeout_ms);
+        if (err == GEMINI_OK || err == GEMINI_ERR_CANCELLED) break;
+    }
+    freeaddrinfo(list);
+    return err;
+}
+
+static long gemini__sock_recv(void *ctx, unsigned char *buf, size_t len, long timeout_ms)
+{
+    gemini_socket *s = (gemini_socket *)ctx;
+    for (;;) {
+        ssize_t n = recv(s->fd, buf, len, 0);
+        int r;
+        if (n >= 0) return (long)n;
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -GEMINI_ERR_IO;
+        r = gemini__poll(s, POLLIN, timeout_ms);
+        if (r < 0) return r;
+    }
+}
+
+static long gemini__sock_send(void *ctx, const unsigned char *buf, size_t len, long timeout_ms)
+{
+    gemini_socket *s = (gemini_socket *)ctx;
+    for (;;) {
+        ssize_t n = send(s->fd, buf, len, MSG_NOSIGNAL);
+        int r;
+        if (n > 0) return (long)n;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -GEMINI_ERR_IO;
+        r = gemini__poll(s, POLLOUT, timeout_ms);
+        if (r < 0) return r;
+    }
+}
+
+static void gemini__sock_close(void *ctx)
+{
+    gemini_socket *s = (gemini_socket *)ctx;
+    if (s->fd >= 0) close(s->fd);
+    s->fd = -1;
+}
+#else
+static long long gemini__now_ms(void)
+{
+    return (long long)time(NULL) * 1000;
+}
+#endif /* GEMINI_NO_SOCKETS */
+
+/* ==== client ============================================================================= */
+
+/* https://host[:port][/prefix], host a name, IPv4 or [IPv6]. */
+static int gemini__parse_url(gemini_client *c, const char *url)
+{
+    const char *h, *end, *port = NULL, *path;
+    size_t hn;
+    if (strncmp(url, "https://", 8) != 0) return GEMINI_ERR_BAD_URL;
+    h = url + 8;
+    path = h + strcspn(h, "/?#");
+    if (*path == '?' || *path == '#' || memchr(h, '@', (size_t)(path - h))) return GEMINI_ERR_BAD_URL;
+    if (*h == '[') {
+        end = (const char *)memchr(h, ']', (size_t)(path - h));
+        if (!end) return GEMINI_ERR_BAD_URL;
+        h++;
+        if (end[1] == ':') port = end + 2;
+        else if (end + 1 != path) return GEMINI_ERR_BAD_URL;
+    } else {
+        end = (const char *)memchr(h, ':', (size_t)(path - h));
+        if (end) port = end + 1;
+        else end = path;
+    }
+    hn = (size_t)(end - h);
+    if (hn == 0 || hn >= sizeof c->host || strcspn(path, "?# \t\r\n") != strlen(path)) return GEMINI_ERR_BAD_URL;
+    memcpy(c->host, h, hn);
+    c->host[hn] = '\0';
+    c->port = 443;
+    if (port) {
+        unsigned long v = 0;
+        const char *q;
+        for (q = port; q < path; q++) {
+            if (*q < '0' || *q > '9' || (v = v * 10 + (unsigned long)(*q - '0')) > 65535) return GEMINI_ERR_BAD_URL;
+        }
+        if (q == port || v == 0) return GEMINI_ERR_BAD_URL;
+        c->port = (unsigned)v;
+    }
+    hn = strlen(path);
+    while (hn > 0 && path[hn - 1] == '/') hn--;     /* "/prefix/" and "/prefix" are one */
+    if (hn >= sizeof c->prefix) return GEMINI_ERR_BAD_URL;
+    memcpy(c->prefix, path, hn);
+    c->prefix[hn] = '\0';
+    return GEMINI_OK;
+}
+
+static int gemini__check_key(const char *key)
+{
+    size_t i, n = key ? strlen(key) : 0;
+    if (n == 0) return GEMINI_ERR_NO_KEY;
+    if (n > 512) return GEMINI_ERR_USAGE;
+    for (i = 0; i < n; i++)             /* a CR or LF would inject headers */
+        if ((unsigned char)key[i] <= 0x20 || key[i] == 0x7f) return GEMINI_ERR_USAGE;
+    return GEMINI_OK;
+}
+
+GEMINI_DEF int gemini_client_init(gemini_client *c, const gemini_config *cfg)
+{
+    int err;
+    if (!c) return GEMINI_ERR_USAGE;
+    memset(c, 0, offsetof(gemini_client, iobuf));
+#ifndef GEMINI_NO_SOCKETS
+    c->sock.fd = -1;
+#endif
+    if (!cfg) return gemini__client_fail(c, GEMINI_ERR_USAGE, "no config");
+    c->cfg = *cfg;
+    if (!c->cfg.base_url) c->cfg.base_url = "https://generativelanguage.googleapis.com";
+    if (!c->cfg.api_version) c->cfg.api_version = "v1beta";
+    if (c->cfg.connect_timeout_ms <= 0) c->cfg.connect_timeout_ms = 10000;
+    if (c->cfg.idle_timeout_ms <= 0) c->cfg.idle_timeout_ms = 60000;
+    err = gemini__check_key(c->cfg.api_key);
+    if (err) return gemini__client_fail(c, err, err == GEMINI_ERR_USAGE ? "API key has spaces or control characters" : NULL);
+    if (gemini__parse_url(c, c->cfg.base_url)) return gemini__client_fail(c, GEMINI_ERR_BAD_URL, c->cfg.base_url);
+    if (strcspn(c->cfg.api_version, "/?#% \t\r\n") != strlen(c->cfg.api_version))
+        return gemini__client_fail(c, GEMINI_ERR_USAGE, "bad API version");
+    if (c->cfg.transport) {
+        c->transport = *c->cfg.transport;
+    } else {
+#ifndef GEMINI_NO_SOCKETS
+        c->sock.interrupt = c->cfg.interrupt;
+        c->transport.ctx = &c->sock;
+        c->transport.connect = gemini__sock_connect;
+        c->transport.recv = gemini__sock_recv;
+        c->transport.send = gemini__sock_send;
+        c->transport.close = gemini__sock_close;
+#else
+        return gemini__client_fail(c, GEMINI_ERR_USAGE, "GEMINI_NO_SOCKETS needs a transport");
+#endif
+    }
+    return gemini__client_trust(c);
+}
+
+static void gemini__client_disconnect(gemini_client *c)
+{
+    if (c->connected) c->transport.close(c->transport.ctx);
+    c->connected = 0;
+}
+
+/* A new TCP connection with a TLS client on it (the handshake runs with the first write). */
+static int gemini__client_connect(gemini_client *c)
+{
+    long wait = gemini__wait_ms(c, c->cfg.connect_timeout_ms);
+    int err = wait == 0 ? GEMINI_ERR_TIMEOUT
+                        : c->transport.connect(c->transport.ctx, c->host, c->port, wait);
+    if (err) return gemini__client_fail(c, err, err == GEMINI_ERR_CANCELLED ? NULL : c->host);
+    c->connected = 1;
+    c->connections++;
+    c->reused = 0;
+    return gemini__tls_start(c);
+}
+
+/* The handshake is over once application data can be sent: note the session for resumption. */
+static int gemini__client_handshake(gemini_client *c)
+{
+    br_ssl_session_parameters before = c->session;
+    int had = c->have_session;
+    int err = gemini__tls_pump(c, BR_SSL_SENDAPP);
+    if (err) return err < 0 ? gemini__client_fail(c, GEMINI_ERR_TLS, "connection closed during handshake") : err;
+    br_ssl_engine_get_session_parameters(&c->ssl.eng, &c->session);
+    c->resumed = had && before.session_id_len > 0 && before.session_id_len == c->session.session_id_len
+              && memcmp(before.session_id, c->session.session_id, before.session_id_len) == 0;
+    c->have_session = 1;
+    return GEMINI_OK;
+}
+
+/* What a request sends: a ready body, or a request to write as it goes. */
+typedef struct gemini__body {
+    const char *raw;
+    size_t len;
+    const gemini_request *req;
+} gemini__body;
+
+static int gemini__tls_sink(void *user, const char *data, size_t len)
+{
+    return gemini__tls_write((gemini_client *)user, data, len);
+}
+
+static int gemini__client_send(gemini_client *c, const char *model, const gemini__body *body)
+{
+    char head[1280];
+    size_t n = gemini__request_head(c, model, body->len, head, sizeof head);
+    int err;
+    if (n == 0) return gemini__client_fail(c, GEMINI_ERR_USAGE, "request head too long");
+    err = gemini__tls_write(c, head, n);
+    memset(head, 0, sizeof head);       /* it held the key */
+    if (!err && body->req) err = gemini_request_write(body->req, gemini__tls_sink, c);
+    else if (!err) err = gemini__tls_write(c, body->raw, body->len);
+    if (!err) err = gemini__tls_flush(c);
+    return err;
+}
+
+/* Reads the response into the parser until it is complete, fails, or the input ends. */
+static int gemini__client_receive(gemini_client *c, int *got_bytes)
+{
+    gemini_parser *p = &c->parser;
+    for (;;) {
+        size_t len;
+        unsigned char *buf;
+        int err = gemini__tls_pump(c, BR_SSL_RECVAPP);
+        if (err < 0) return gemini_parser_finish(p);
+        if (err) return err;
+        buf = br_ssl_engine_recvapp_buf(&c->ssl.eng, &len);
+        *got_bytes = 1;
+        gemini_parser_feed(p, buf, len);
+        br_ssl_engine_recvapp_ack(&c->ssl.eng, len);
+        if (p->err || p->done) return p->err;
+    }
+}
+
+/* The detail of a parser error for the client's message. */
+static void gemini__client_outcome(gemini_client *c, int err)
+{
+    gemini_json *j = &c->parser.json;
+    char detail[256];
+    c->http_status = c->parser.head.status;
+    if (err == GEMINI_ERR_API && j->saw_error) {
+        snprintf(detail, sizeof detail, "HTTP %d %.31s: %.200s", j->http_status, j->err_status,
+                 j->err_message);
+        gemini__client_fail(c, err, detail);
+    } else if (err == GEMINI_ERR_API) {
+        snprintf(detail, sizeof detail, "HTTP %d %s", c->parser.head.status, c->parser.head.reason);
+        gemini__client_fail(c, err, detail);
+    } else if (err) {
+        gemini__client_fail(c, err, NULL);
+    }
+}
+
+/* One attempt on the current or a new connection. */
+static int gemini__client_attempt(gemini_client *c, const char *model, const gemini__body *body,
+                                  gemini_event_fn fn, void *user, int *got_bytes)
+{
+    int err;
+    if (!c->connected) {
+        err = gemini__client_connect(c);
+        if (!err) err = gemini__client_handshake(c);
+        if (err) return err;
+    } else {
+        c->reused = 1;
+    }
+    gemini_parser_init(&c->parser, c->cfg.all_candidates ? GEMINI_PARSE_ALL_CANDIDATES : 0, fn, user);
+    err = gemini__client_send(c, model, body);
+    if (!err) err = gemini__client_receive(c, got_bytes);
+    return err;
+}
+
+static int gemini__client_run(gemini_client *c, const char *model, const gemini__body *body,
+                              gemini_event_fn fn, void *user)
+{
+    const char *name = NULL;
+    int err, got_bytes = 0, reuse;
+    if (!c->transport.connect) return c->err ? c->err : GEMINI_ERR_USAGE;  /* init failed */
+    c->err = GEMINI_OK;
+    c->message[0] = '\0';
+    c->http_status = 0;
+    if (gemini__check_model(model, &name)) return gemini__client_fail(c, GEMINI_ERR_BAD_MODEL, NULL);
+    c->deadline_ms = c->cfg.total_timeout_ms > 0 ? gemini__now_ms() + c->cfg.total_timeout_ms : 0;
+    reuse = c->connected;
+    err = gemini__client_attempt(c, name, body, fn, user, &got_bytes);
+    if (err && reuse && !got_bytes && (err == GEMINI_ERR_IO || err == GEMINI_ERR_TRUNCATED)) {
+        /* the server had closed the idle connection: one retry on a fresh one is safe */
+        gemini__client_disconnect(c);
+        c->err = GEMINI_OK;
+        c->message[0] = '\0';
+        err = gemini__client_attempt(c, name, body, fn, user, &got_bytes);
+    }
+    if (err && !c->err) gemini__client_outcome(c, err);
+    /* keep the connection only after a complete response that the server lets us reuse */
+    if (!(c->parser.done && c->parser.body.done && c->parser.head.keep_alive
+          && (err == GEMINI_OK || err == GEMINI_ERR_API)))
+        gemini__client_disconnect(c);
+    c->http_status = c->parser.head.status;
+    return c->err = err;
+}
+
+GEMINI_DEF int gemini_stream(gemini_client *c, const char *model, const char *body, size_t len,
+                             gemini_event_fn fn, void *user)
+{
+    gemini__body b;
+    if (!c || (!body && len)) return GEMINI_ERR_USAGE;
+    b.raw = body ? body : "";
+    b.len = len;
+    b.req = NULL;
+    return gemini__client_run(c, model, &b, fn, user);
+}
+
+GEMINI_DEF int gemini_stream_request(gemini_client *c, const char *model, const gemini_request *req,
+                                     gemini_event_fn fn, void *user)
+{
+    gemini__body b;
+    if (!c) return GEMINI_ERR_USAGE;
+    b.raw = NULL;
+    b.req = req;
+    if (gemini_request_size(req, &b.len)) return gemini__client_fail(c, GEMINI_ERR_USAGE, "bad request");
+    return gemini__client_run(c, model, &b, fn, user);
+}
+
+GEMINI_DEF const char *gemini_client_message(const gemini_client *c)
+{
+    if (!c) return gemini_strerror(GEMINI_ERR_USAGE);
+    return c->message[0] ? c->message : gemini_strerror(c->err);
+}
+
+GEMINI_DEF void gemini_client_free(gemini_client *c)
+{
+    size_t i;
+    if (!c) return;
+    gemini__client_disconnect(c);
+    for (i = 0; i < c->anchor_count; i++) free(c->anchors[i].dn.data);
+    free(c->anchors);
+    c->anchors = NULL;
+    c->anchor_count = 0;
+    c->transport.connect = NULL;
 }
 
 #endif /* GEMINI_STREAM_IMPLEMENTATION_DONE */
