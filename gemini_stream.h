@@ -11,6 +11,7 @@
       #include "gemini_stream.h"
       #include <stdio.h>
       #include <stdlib.h>
+      #include <string.h>
 
       static int on_event(void *user, const gemini_event *ev)
       {
@@ -21,7 +22,7 @@
 
       int main(void)
       {
-          static gemini_client client;                     // ~40 KiB: keep it off small stacks
+          static gemini_client client;                     // ~37 KiB: keep it off small stacks
           gemini_config cfg = {0};                         // zero means "use the default"
           cfg.api_key = getenv("GEMINI_API_KEY");
           if (gemini_client_init(&client, &cfg) != GEMINI_OK) return 2;
@@ -44,6 +45,8 @@
                                      call's raw args [8192]
       GEMINI_ERROR_MESSAGE_MAX       bytes kept of an API error message [1024]
       GEMINI_TLS_OUT_BUFFER          TLS output buffer; records are split to fit [1024 + 85]
+      GEMINI_TLS_FULL                BearSSL's full client profile instead of the ECDHE + AEAD
+                                     suites Google's endpoints use [off]
 
    OWNERSHIP
       Every state lives in a struct the caller owns (static, stack or heap: your choice); the
@@ -190,7 +193,7 @@ typedef struct gemini_event {
     const char *args;           /* FUNCTION_CALL: raw JSON value of "args" ("{}" when absent) */
     size_t args_len;
     const char *id;             /* FUNCTION_CALL: "id" ("" when absent) */
-    const char *status;         /* API_ERROR: error.status, e.g. "RESOURCE_EXHAUSTED" ("" if none) */
+    const char *status;         /* API_ERROR: error.status, e.g. "RESOURCE_EXHAUSTED"; "" otherwise */
     int http_status;            /* API_ERROR: the response's HTTP status (200 for in-stream errors) */
     long code;                  /* API_ERROR: error.code (0 when absent) */
     gemini_usage usage;         /* USAGE */
@@ -375,12 +378,12 @@ typedef struct gemini_parser {
     gemini_http_head head;
     gemini_body body;
     gemini_sse sse;
-    gemini_json json;
     /* private */
     int stage;                  /* head, body, done */
     int in_doc;                 /* a JSON document is open in the scanner */
-    int body_kind;              /* how the body is read: SSE, plain JSON, or ignored */
+    int body_kind;              /* how the body is read: SSE, plain JSON, or an error body */
     int api_error_seen;
+    gemini_json json;           /* last: its part buffer needs no clearing */
 } gemini_parser;
 
 GEMINI_API void gemini_parser_init(gemini_parser *p, int flags, gemini_event_fn fn, void *user);
@@ -433,7 +436,10 @@ typedef struct gemini_config {
     size_t entropy_len;
     const gemini_transport *transport;  /* [POSIX sockets]; required with GEMINI_NO_SOCKETS */
     const volatile int *interrupt;      /* when set to non-zero (e.g. by a signal handler),
-                                           waits end with GEMINI_ERR_CANCELLED */
+                                           the request ends with GEMINI_ERR_CANCELLED: at once
+                                           in the built-in transport's waits, else at the next
+                                           TLS record (a custom transport should also return
+                                           -GEMINI_ERR_CANCELLED from a wait it cuts short) */
     int all_candidates;         /* deliver every candidate, not only candidates[0] */
 } gemini_config;
 
@@ -445,7 +451,7 @@ typedef struct gemini_client {
     int err;                    /* error of the last request (not sticky across requests) */
     int http_status;            /* status of the last response, 0 before one */
     int connections;            /* TCP connections opened so far */
-    int resumed;                /* the last handshake resumed a TLS session */
+    int resumed;                /* this request's new connection resumed a TLS session */
     int reused;                 /* the last request went over a kept-alive connection */
     char message[320];          /* detail of err, without the key */
     /* private */
@@ -662,7 +668,7 @@ GEMINI_DEF const char *gemini_strerror(int err)
 
 enum {
     GEMINI__H_VERSION, GEMINI__H_MINOR, GEMINI__H_SP1, GEMINI__H_STATUS, GEMINI__H_SP2,
-    GEMINI__H_REASON, GEMINI__H_LINE_LF, GEMINI__H_LINE_START, GEMINI__H_NAME, GEMINI__H_OWS,
+    GEMINI__H_STATUS_LF, GEMINI__H_REASON, GEMINI__H_LINE_LF, GEMINI__H_LINE_START, GEMINI__H_NAME, GEMINI__H_OWS,
     GEMINI__H_VALUE, GEMINI__H_END_LF
 };
 
@@ -714,9 +720,11 @@ static int gemini__head_tokens(gemini_http_head *h, int (*fn)(gemini_http_head *
 
 static int gemini__head_te_token(gemini_http_head *h, const char *t, size_t n)
 {
-    if (h->chunked) return GEMINI_ERR_HTTP_FRAMING;  /* chunked must be the last coding */
-    if (gemini__ieq(t, n, "chunked")) { h->chunked = 1; return GEMINI_OK; }
-    return GEMINI_ERR_HTTP_ENCODING;
+    int chunked = gemini__ieq(t, n, "chunked");
+    if (!chunked) return GEMINI_ERR_HTTP_ENCODING;  /* gzip and friends: not for a stream */
+    if (h->chunked) return GEMINI_ERR_HTTP_FRAMING;  /* chunked twice */
+    h->chunked = 1;
+    return GEMINI_OK;
 }
 
 static int gemini__head_ce_token(gemini_http_head *h, const char *t, size_t n)
@@ -803,7 +811,8 @@ static int gemini__head_end(gemini_http_head *h)
         gemini__head_start(h);
         return GEMINI_OK;
     }
-    if (h->chunked && h->saw_cl) h->conn_close = 1;      /* RFC 9112 6.1: framing is suspect */
+    /* RFC 9112 6.3: both lengths at once may be smuggling or splitting; refuse it */
+    if (h->saw_te && h->saw_cl) return gemini__head_fail(h, GEMINI_ERR_HTTP_FRAMING);
     if (h->saw_te && !h->chunked) return gemini__head_fail(h, GEMINI_ERR_HTTP_ENCODING);
     h->keep_alive = h->minor_version >= 1 ? !h->conn_close
                                           : (h->conn_keep_alive && !h->conn_close);
@@ -838,11 +847,15 @@ static int gemini__head_status_byte(gemini_http_head *h, char c)
         return GEMINI_OK;
     case GEMINI__H_SP2:                 /* the reason phrase may be missing altogether */
         if (c == ' ') { h->state = GEMINI__H_REASON; return GEMINI_OK; }
-        if (c == '\r') { h->state = GEMINI__H_LINE_LF; return GEMINI_OK; }
+        if (c == '\r') { h->state = GEMINI__H_STATUS_LF; return GEMINI_OK; }
         if (c == '\n') { h->state = GEMINI__H_LINE_START; return GEMINI_OK; }
         return GEMINI_ERR_HTTP_STATUS_LINE;
+    case GEMINI__H_STATUS_LF:
+        if (c != '\n') return GEMINI_ERR_HTTP_STATUS_LINE;
+        h->state = GEMINI__H_LINE_START;
+        return GEMINI_OK;
     default:                            /* GEMINI__H_REASON */
-        if (c == '\r') { h->state = GEMINI__H_LINE_LF; return GEMINI_OK; }
+        if (c == '\r') { h->state = GEMINI__H_STATUS_LF; return GEMINI_OK; }
         if (c == '\n') { h->state = GEMINI__H_LINE_START; return GEMINI_OK; }
         if ((unsigned char)c < 0x20 && c != '\t') return GEMINI_ERR_HTTP_STATUS_LINE;
         if (strlen(h->reason) < sizeof h->reason - 1) h->reason[strlen(h->reason)] = c;
@@ -855,7 +868,7 @@ static int gemini__head_field_byte(gemini_http_head *h, char c)
 {
     switch (h->state) {
     case GEMINI__H_LINE_LF:
-        if (c != '\n') return h->status ? GEMINI_ERR_HTTP_HEADER : GEMINI_ERR_HTTP_STATUS_LINE;
+        if (c != '\n') return GEMINI_ERR_HTTP_HEADER;
         h->state = GEMINI__H_LINE_START;
         return GEMINI_OK;
     case GEMINI__H_LINE_START:
@@ -922,10 +935,58 @@ GEMINI_DEF size_t gemini_http_head_feed(gemini_http_head *h, const char *data, s
 /* ==== body framing ======================================================================= */
 
 enum {
-    GEMINI__C_SIZE, GEMINI__C_SIZE_MORE, GEMINI__C_SIZE_WS, GEMINI__C_EXT, GEMINI__C_SIZE_LF,
+    GEMINI__C_SIZE, GEMINI__C_SIZE_MORE, GEMINI__C_SIZE_WS, GEMINI__C_SIZE_LF,
     GEMINI__C_DATA, GEMINI__C_DATA_CR, GEMINI__C_DATA_LF, GEMINI__C_TRAILER_START,
-    GEMINI__C_TRAILER, GEMINI__C_TRAILER_LF, GEMINI__C_END_LF
+    GEMINI__C_TRAILER_NAME, GEMINI__C_TRAILER, GEMINI__C_TRAILER_LF, GEMINI__C_END_LF,
+    /* chunk extensions: *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] ) */
+    GEMINI__C_EXT_NAME0, GEMINI__C_EXT_NAME, GEMINI__C_EXT_AFTER_NAME, GEMINI__C_EXT_VALUE0,
+    GEMINI__C_EXT_TOKEN, GEMINI__C_EXT_QUOTED, GEMINI__C_EXT_QUOTED_ESC, GEMINI__C_EXT_AFTER_VALUE
 };
+
+/* One byte of a chunk extension, checked against RFC 9112's grammar and then ignored. */
+static int gemini__chunk_ext_byte(gemini_body *b, char c)
+{
+    unsigned char u = (unsigned char)c;
+    int ws = c == ' ' || c == '\t';
+    switch (b->state) {
+    case GEMINI__C_EXT_NAME0:
+        if (ws) return GEMINI_OK;
+        if (!gemini__is_tchar(u)) return GEMINI_ERR_CHUNK_FRAMING;
+        b->state = GEMINI__C_EXT_NAME;
+        return GEMINI_OK;
+    case GEMINI__C_EXT_NAME:
+        if (gemini__is_tchar(u)) return GEMINI_OK;
+        /* fall through */
+    case GEMINI__C_EXT_AFTER_NAME:
+        if (ws) { b->state = GEMINI__C_EXT_AFTER_NAME; return GEMINI_OK; }
+        if (c == '=') { b->state = GEMINI__C_EXT_VALUE0; return GEMINI_OK; }
+        break;
+    case GEMINI__C_EXT_VALUE0:
+        if (ws) return GEMINI_OK;
+        if (c == '"') { b->state = GEMINI__C_EXT_QUOTED; return GEMINI_OK; }
+        if (!gemini__is_tchar(u)) return GEMINI_ERR_CHUNK_FRAMING;
+        b->state = GEMINI__C_EXT_TOKEN;
+        return GEMINI_OK;
+    case GEMINI__C_EXT_TOKEN:
+        if (gemini__is_tchar(u)) return GEMINI_OK;
+        if (ws) { b->state = GEMINI__C_EXT_AFTER_VALUE; return GEMINI_OK; }
+        break;
+    case GEMINI__C_EXT_QUOTED:          /* qdtext: HTAB, SP, VCHAR but " and \, obs-text */
+        if (c == '"') { b->state = GEMINI__C_EXT_AFTER_VALUE; return GEMINI_OK; }
+        if (c == '\\') { b->state = GEMINI__C_EXT_QUOTED_ESC; return GEMINI_OK; }
+        return (ws || (u >= 0x21 && u != 0x7f)) ? GEMINI_OK : GEMINI_ERR_CHUNK_FRAMING;
+    case GEMINI__C_EXT_QUOTED_ESC:
+        if (!ws && (u < 0x21 || u == 0x7f)) return GEMINI_ERR_CHUNK_FRAMING;
+        b->state = GEMINI__C_EXT_QUOTED;
+        return GEMINI_OK;
+    default:                            /* GEMINI__C_EXT_AFTER_VALUE */
+        if (ws) return GEMINI_OK;
+        break;
+    }
+    if (c == ';') { b->state = GEMINI__C_EXT_NAME0; return GEMINI_OK; }
+    if (c == '\r') { b->state = GEMINI__C_SIZE_LF; return GEMINI_OK; }
+    return GEMINI_ERR_CHUNK_FRAMING;
+}
 
 GEMINI_DEF void gemini_body_init(gemini_body *b, gemini_body_mode mode, unsigned long long length)
 {
@@ -969,13 +1030,10 @@ static int gemini__chunk_byte(gemini_body *b, char c)
         /* fall through */
     case GEMINI__C_SIZE_WS:             /* BWS before a chunk extension */
         if (c == ' ' || c == '\t') { b->state = GEMINI__C_SIZE_WS; return GEMINI_OK; }
-        if (c == ';') { b->state = GEMINI__C_EXT; return GEMINI_OK; }
+        if (c == ';') { b->state = GEMINI__C_EXT_NAME0; return GEMINI_OK; }
         if (c == '\r') { b->state = GEMINI__C_SIZE_LF; return GEMINI_OK; }
-        return b->state == GEMINI__C_SIZE_WS ? GEMINI_ERR_CHUNK_FRAMING : GEMINI_ERR_CHUNK_SIZE;
-    case GEMINI__C_EXT:                 /* extensions are skipped, but must be text */
-        if (c == '\r') { b->state = GEMINI__C_SIZE_LF; return GEMINI_OK; }
-        if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f) return GEMINI_ERR_CHUNK_FRAMING;
-        return GEMINI_OK;
+        if (b->state == GEMINI__C_SIZE_WS || c == '\n') return GEMINI_ERR_CHUNK_FRAMING;
+        return GEMINI_ERR_CHUNK_SIZE;      /* garbage right after the digits */
     case GEMINI__C_SIZE_LF:
         if (c != '\n') return GEMINI_ERR_CHUNK_FRAMING;
         b->digits = 0;
@@ -992,9 +1050,12 @@ static int gemini__chunk_byte(gemini_body *b, char c)
     case GEMINI__C_TRAILER_START:
         if (c == '\r') { b->state = GEMINI__C_END_LF; return GEMINI_OK; }
         if (!gemini__is_tchar((unsigned char)c)) return GEMINI_ERR_CHUNK_FRAMING;
-        b->state = GEMINI__C_TRAILER;
+        b->state = GEMINI__C_TRAILER_NAME;
         return GEMINI_OK;
-    case GEMINI__C_TRAILER:             /* trailer fields are skipped */
+    case GEMINI__C_TRAILER_NAME:        /* trailer fields are checked, then skipped */
+        if (c == ':') { b->state = GEMINI__C_TRAILER; return GEMINI_OK; }
+        return gemini__is_tchar((unsigned char)c) ? GEMINI_OK : GEMINI_ERR_CHUNK_FRAMING;
+    case GEMINI__C_TRAILER:
         if (c == '\r') { b->state = GEMINI__C_TRAILER_LF; return GEMINI_OK; }
         if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f) return GEMINI_ERR_CHUNK_FRAMING;
         return GEMINI_OK;
@@ -1002,10 +1063,12 @@ static int gemini__chunk_byte(gemini_body *b, char c)
         if (c != '\n') return GEMINI_ERR_CHUNK_FRAMING;
         b->state = GEMINI__C_TRAILER_START;
         return GEMINI_OK;
-    default:                            /* GEMINI__C_END_LF */
+    case GEMINI__C_END_LF:
         if (c != '\n') return GEMINI_ERR_CHUNK_FRAMING;
         b->done = 1;
         return GEMINI_OK;
+    default:
+        return gemini__chunk_ext_byte(b, c);
     }
 }
 
@@ -2122,8 +2185,10 @@ GEMINI_DEF int gemini_parser_finish(gemini_parser *p)
     if (p->err || p->stage == GEMINI__P_DONE) return p->err;
     if (p->stage == GEMINI__P_HEAD) return gemini__parser_fail(p, GEMINI_ERR_TRUNCATED);
     if (gemini_body_finish(&p->body) != GEMINI_OK) {
-        /* complete events were delivered as they came; what remains is lost with the input */
-        return gemini__parser_fail(p, GEMINI_ERR_TRUNCATED);
+        /* complete events were delivered as they came; what remains is lost with the input.
+           After an in-stream error the server just hangs up: the error is the news. */
+        int api = p->api_error_seen || (p->in_doc && p->json.saw_error && p->json.done);
+        return gemini__parser_fail(p, api ? GEMINI_ERR_API : GEMINI_ERR_TRUNCATED);
     }
     return gemini__parser_body_done(p, 1);
 }
@@ -2808,6 +2873,7 @@ static int gemini__tls_pump(gemini_client *c, unsigned want)
         size_t len;
         unsigned char *buf;
         long n, wait = gemini__wait_ms(c, c->cfg.idle_timeout_ms);
+        if (c->cfg.interrupt && *c->cfg.interrupt) return gemini__client_fail(c, GEMINI_ERR_CANCELLED, NULL);
         if (st & BR_SSL_CLOSED) return gemini__tls_closed(c, 0);
         if (st & BR_SSL_SENDREC) {
             buf = br_ssl_engine_sendrec_buf(eng, &len);
@@ -2854,11 +2920,51 @@ static int gemini__tls_flush(gemini_client *c)
 
 static const char *gemini__alpn[1] = {"http/1.1"};
 
+#ifndef GEMINI_TLS_FULL
+/* Only what Google's endpoints need: TLS 1.2, ECDHE with ECDSA or RSA certificates, AES-GCM
+   or ChaCha20-Poly1305, SHA-256/384, the curves BearSSL's default EC code covers (X25519, P-256,
+   P-384, P-521). The linker then drops the rest of BearSSL (CBC, 3DES, RSA key exchange, ...).
+   Define GEMINI_TLS_FULL for BearSSL's everything-included client profile instead. */
+static void gemini__tls_profile(gemini_client *c)
+{
+    static const uint16_t suites[] = {
+        BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+    };
+    br_ssl_engine_context *eng = &c->ssl.eng;
+    br_x509_minimal_context *xc = &c->x509;
+    br_ssl_client_zero(&c->ssl);
+    br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+    br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+    br_ssl_engine_set_ec(eng, br_ec_get_default());
+    br_ssl_engine_set_default_rsavrfy(eng);
+    br_ssl_engine_set_default_ecdsa(eng);
+    br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
+    br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
+    br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+    br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+    br_ssl_engine_set_default_aes_gcm(eng);
+    br_ssl_engine_set_default_chapol(eng);
+    br_x509_minimal_init(xc, &br_sha256_vtable, c->ta, c->ta_count);
+    br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
+    br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
+    br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
+    br_x509_minimal_set_ecdsa(xc, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
+    br_ssl_engine_set_x509(eng, &xc->vtable);
+}
+#endif
+
 /* A fresh TLS client on a new connection, resuming the last session when there is one. */
 static int gemini__tls_start(gemini_client *c)
 {
     br_ssl_engine_context *eng = &c->ssl.eng;
+#ifdef GEMINI_TLS_FULL
     br_ssl_client_init_full(&c->ssl, &c->x509, c->ta, c->ta_count);
+#else
+    gemini__tls_profile(c);
+#endif
     br_ssl_engine_set_buffers_bidi(eng, c->iobuf, BR_SSL_BUFSIZE_INPUT,
                                    c->iobuf + BR_SSL_BUFSIZE_INPUT, GEMINI_TLS_OUT_BUFFER);
     br_ssl_engine_set_protocol_names(eng, gemini__alpn, 1);
@@ -3340,6 +3446,7 @@ static int gemini__client_run(gemini_client *c, const char *model, const gemini_
     c->err = GEMINI_OK;
     c->message[0] = '\0';
     c->http_status = 0;
+    c->reused = c->resumed = 0;
     if (gemini__check_model(model, &name)) return gemini__client_fail(c, GEMINI_ERR_BAD_MODEL, NULL);
     c->deadline_ms = c->cfg.total_timeout_ms > 0 ? gemini__now_ms() + c->cfg.total_timeout_ms : 0;
     reuse = c->connected;
