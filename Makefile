@@ -1,4 +1,5 @@
-# gemini_stream.h - build, test, demo. `make test` and `make demo` install BearSSL when missing.
+# gemini_stream.h - build, test and demo. `make test` and `make demo` install BearSSL
+# (Debian's libbearssl-dev) when it is missing.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c99 -Wall -Wextra -Wpedantic -Wconversion
@@ -7,11 +8,14 @@ BUILD   := build
 CORPUS  ?= ../shared/corpus
 LIBS    := -lbearssl
 
+EXAMPLES := $(BUILD)/gemini_stream $(BUILD)/chat $(BUILD)/raw_feed $(BUILD)/image \
+            $(BUILD)/custom_transport $(BUILD)/custom_transport_nosock
+TESTS    := $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/conformance $(BUILD)/tls_server
 UNIT_SRC := tests/test_main.c tests/test_impl.c tests/test_http_head.c tests/test_body.c \
             tests/test_sse.c tests/test_json.c tests/test_parser.c
 
-.PHONY: all test deps unit conformance clean
-all: deps $(BUILD)/unit_tests $(BUILD)/conformance
+.PHONY: all deps test demo conformance clean
+all: deps $(EXAMPLES) $(BUILD)/tls_server
 
 deps:
 	@sh tools/ensure_deps.sh
@@ -19,20 +23,35 @@ deps:
 $(BUILD):
 	@mkdir -p $(BUILD)
 
+$(BUILD)/%: examples/%.c gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) -I. -o $@ $< $(LIBS)
+
+# the same example with the library's socket code left out: it brings its own transport
+$(BUILD)/custom_transport_nosock: examples/custom_transport.c gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) -DGEMINI_NO_SOCKETS -I. -o $@ $< $(LIBS)
+
+$(BUILD)/tls_server: tests/tls_server.c | $(BUILD)
+	$(CC) $(WARN) -O1 -g -o $@ $< $(LIBS)
+
 $(BUILD)/unit_tests: $(UNIT_SRC) tests/test.h tests/split.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ $(UNIT_SRC) $(LIBS)
+
+# --wrap counts the heap calls the library makes (they are all in this translation unit)
+$(BUILD)/e2e_tests: tests/test_e2e.c tests/test.h tests/server.h gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/test_e2e.c \
+	    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(LIBS)
 
 $(BUILD)/conformance: tests/conformance.c tests/split.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/conformance.c $(LIBS)
 
-unit: deps $(BUILD)/unit_tests
-	$(BUILD)/unit_tests
+test: all $(TESTS)
+	@sh tests/run_all.sh
+
+demo: all
+	@sh examples/demo.sh
 
 conformance: deps $(BUILD)/conformance
 	$(BUILD)/conformance $(CORPUS)
-
-test: deps $(BUILD)/unit_tests
-	sh tests/run_all.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -28,7 +28,9 @@ run() {
 }
 
 run "$BUILD/unit_tests"
-[ -x "$BUILD/e2e_tests" ] && run "$BUILD/e2e_tests"
+run "$BUILD/e2e_tests"
+run sh tests/test_cli.sh
+run sh tests/test_readme.sh
 if [ -d "$CORPUS" ] && [ -x "$BUILD/conformance" ]; then
     run "$BUILD/conformance" "$CORPUS"
 fi
