@@ -619,12 +619,70 @@ static int gemini__is_tchar(int c)
     return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
-/* Returns the first CR or LF in [p, end), or end. */
+/* Returns the first CR or LF in [p, end), or end. Two memchr passes beat one byte loop. */
 static const char *gemini__find_eol(const char *p, const char *end)
 {
-    while (p < end && *p != '\n' && *p != '\r') p++;
+    const char *lf = (const char *)memchr(p, '\n', (size_t)(end - p));
+    const char *stop = lf ? lf : end;
+    const char *cr = (const char *)memchr(p, '\r', (size_t)(stop - p));
+    return cr ? cr : stop;
+}
+
+/* Word-at-a-time tests on 8 bytes (exact for "is there such a byte"; see "Bit Twiddling
+   Hacks", determine if a word has a byte less than n). */
+typedef unsigned long long gemini__word;
+#define GEMINI__ONES 0x0101010101010101ULL
+#define GEMINI__HIGHS 0x8080808080808080ULL
+#define GEMINI__HAS_LESS(w, n) (((w) - GEMINI__ONES * (n)) & ~(w) & GEMINI__HIGHS)
+#define GEMINI__HAS_BYTE(w, b) GEMINI__HAS_LESS((w) ^ (GEMINI__ONES * (b)), 1)
+
+static gemini__word gemini__load8(const char *p)
+{
+    gemini__word w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/* Skips string bytes that need no attention: not '"', not '\\', not a control character,
+   and, when ascii_only, not >= 0x80. */
+static const char *gemini__skip_plain(const char *p, const char *end, int ascii_only)
+{
+    gemini__word stop_high = ascii_only ? GEMINI__HIGHS : 0;
+    while (end - p >= 8) {
+        gemini__word w = gemini__load8(p);
+        if (GEMINI__HAS_LESS(w, 0x20) | GEMINI__HAS_BYTE(w, 0x22) | GEMINI__HAS_BYTE(w, 0x5C)
+            | (w & stop_high))
+            break;
+        p += 8;
+    }
+    while (p < end) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == '"' || c == '\\' || (ascii_only && c >= 0x80)) break;
+        p++;
+    }
     return p;
 }
+
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 when it is not valid. */
+static size_t gemini__utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t need, i;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (s[0] < 0x80) return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) need = 2;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF) need = 3;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4) need = 4;
+    else return 0;
+    if (s[0] == 0xE0) lo = 0xA0;
+    if (s[0] == 0xED) hi = 0x9F;
+    if (s[0] == 0xF0) lo = 0x90;
+    if (s[0] == 0xF4) hi = 0x8F;
+    if (n < need || s[1] < lo || s[1] > hi) return 0;
+    for (i = 2; i < need; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    return need;
+}
+
 
 GEMINI_DEF const char *gemini_strerror(int err)
 {
@@ -1768,29 +1826,29 @@ static void gemini__utf8_byte(gemini_json *j, unsigned char c)
     j->utf8_hi = hi;
 }
 
-static int gemini__json_plain(unsigned char c)
-{
-    return c >= 0x20 && c != '"' && c != '\\';
-}
-
-/* Inside a string: runs of plain bytes at once, then one special byte. */
+/* Inside a string: runs of plain bytes (and, for kept strings, whole valid UTF-8 sequences)
+   at once, then one special byte. */
 static const char *gemini__json_string(gemini_json *j, const char *p, const char *end)
 {
     const char *q = p;
     unsigned char c;
     if (j->str_node == GEMINI__N_SKIP) {
-        while (q < end && gemini__json_plain((unsigned char)*q)) q++;
-    } else {
-        while (q < end && gemini__json_plain((unsigned char)*q) && (unsigned char)*q < 0x80) q++;
-        if (q > p) {
-            gemini__utf8_abort(j);
-            gemini__json_out(j, p, (size_t)(q - p));
+        q = gemini__skip_plain(p, end, 0);
+    } else if (!j->utf8_need) {         /* no sequence pending from the previous input */
+        for (;;) {
+            size_t n;
+            q = gemini__skip_plain(q, end, 1);
+            if (q == end || (unsigned char)*q < 0x80) break;
+            n = gemini__utf8_valid((const unsigned char *)q, (size_t)(end - q));
+            if (n == 0) break;          /* invalid, or cut by the end of the input */
+            q += n;
         }
+        if (q > p) gemini__json_out(j, p, (size_t)(q - p));
     }
     if (q == end) return q;
     c = (unsigned char)*q;
     if (c >= 0x80) {
-        gemini__utf8_byte(j, c);
+        if (j->str_node != GEMINI__N_SKIP) gemini__utf8_byte(j, c);
     } else if (c == '"') {
         gemini__utf8_abort(j);
         if (j->str_node == GEMINI__N_KEY) j->state = GEMINI__J_COLON;
@@ -1798,8 +1856,11 @@ static const char *gemini__json_string(gemini_json *j, const char *p, const char
     } else if (c == '\\') {
         gemini__utf8_abort(j);
         j->state = GEMINI__J_ESCAPE;
-    } else {
+    } else if (c < 0x20) {
         gemini__json_fail(j, GEMINI_ERR_JSON_CONTROL);
+    } else {                            /* ASCII cutting an unfinished sequence short */
+        gemini__utf8_abort(j);
+        gemini__json_out(j, q, 1);
     }
     return q + 1;
 }
@@ -2194,26 +2255,6 @@ GEMINI_DEF int gemini_parser_finish(gemini_parser *p)
 }
 
 /* ==== request writer ===================================================================== */
-
-/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 when it is not valid. */
-static size_t gemini__utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t need, i;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (s[0] < 0x80) return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) need = 2;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF) need = 3;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4) need = 4;
-    else return 0;
-    if (s[0] == 0xE0) lo = 0xA0;
-    if (s[0] == 0xED) hi = 0x9F;
-    if (s[0] == 0xF0) lo = 0x90;
-    if (s[0] == 0xF4) hi = 0x8F;
-    if (n < need || s[1] < lo || s[1] > hi) return 0;
-    for (i = 2; i < need; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
-    return need;
-}
 
 typedef struct gemini__writer {
     gemini_bytes_fn out;

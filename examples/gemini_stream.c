@@ -23,6 +23,8 @@ typedef struct run_state {
     const options *opt;
     int blocked, bad_finish, dim;
     int ended_with_newline;
+    int have_usage;
+    gemini_usage usage;
 } run_state;
 
 static volatile int interrupted;
@@ -203,11 +205,9 @@ static void print_event(run_state *st, const gemini_event *ev)
     case GEMINI_EVENT_FINISH:
         if (o->verbose) fprintf(stderr, "[finish: %s]\n", ev->text);
         break;
-    case GEMINI_EVENT_USAGE:
-        if (o->verbose)
-            fprintf(stderr, "[usage: prompt %ld, answer %ld, thoughts %ld, total %ld]\n",
-                    ev->usage.prompt_tokens, ev->usage.candidates_tokens,
-                    ev->usage.thoughts_tokens, ev->usage.total_tokens);
+    case GEMINI_EVENT_USAGE:            /* running totals: the last one is printed at the end */
+        st->usage = ev->usage;
+        st->have_usage = 1;
         break;
     case GEMINI_EVENT_BLOCKED:
         fprintf(stderr, "gemini_stream: prompt blocked: %s\n", ev->text);
@@ -216,6 +216,16 @@ static void print_event(run_state *st, const gemini_event *ev)
         fprintf(stderr, "gemini_stream: API error %d %s: %s\n", ev->http_status, ev->status, ev->text);
         break;
     }
+}
+
+/* -v: the final token counts, leaving out the ones the server did not send */
+static void print_usage(const gemini_usage *u)
+{
+    fprintf(stderr, "[usage: prompt %ld", u->prompt_tokens);
+    if (u->candidates_tokens >= 0) fprintf(stderr, ", answer %ld", u->candidates_tokens);
+    if (u->thoughts_tokens >= 0) fprintf(stderr, ", thoughts %ld", u->thoughts_tokens);
+    if (u->cached_tokens >= 0) fprintf(stderr, ", cached %ld", u->cached_tokens);
+    fprintf(stderr, ", total %ld]\n", u->total_tokens);
 }
 
 static int on_event(void *user, const gemini_event *ev)
@@ -321,6 +331,7 @@ int main(int argc, char **argv)
     if (interrupted) err = GEMINI_ERR_CANCELLED;
     if (!o.json && !st.ended_with_newline && isatty(1)) putchar('\n');
     fflush(stdout);
+    if (o.verbose && !o.json && st.have_usage) print_usage(&st.usage);
     if (err && err != GEMINI_ERR_API && err != GEMINI_ERR_CANCELLED)
         fprintf(stderr, "gemini_stream: %s\n", gemini_client_message(&client));
     if (err == GEMINI_ERR_CANCELLED) fprintf(stderr, "gemini_stream: interrupted\n");
