@@ -153,7 +153,8 @@ typedef enum gemini_error {
     GEMINI_ERR_JSON_ESCAPE,        /* a bad backslash escape in a string */
     GEMINI_ERR_JSON_CONTROL,       /* a raw control character inside a string */
     GEMINI_ERR_JSON_NUMBER,        /* a malformed number */
-    GEMINI_ERR_TOO_LARGE,          /* a function call outgrew GEMINI_PART_MAX */
+    GEMINI_ERR_TOO_LARGE,          /* a function call outgrew GEMINI_PART_MAX (args) or its
+                                      name (127 bytes) or id (63 bytes) buffer */
     GEMINI_ERR_NOT_STREAM,         /* a 200 response that is not an event stream or JSON */
     /* the API */
     GEMINI_ERR_API = 70,           /* the API refused or failed (an API_ERROR event was given) */
@@ -272,7 +273,7 @@ typedef enum gemini_sse_what {
     GEMINI_SSE_DATA = 1,        /* a piece of the current event's data ("\n" between lines) */
     GEMINI_SSE_EVENT,           /* the event is complete: data = event type ("" = "message") */
     GEMINI_SSE_INCOMPLETE,      /* input ended inside an event that has data (no blank line) */
-    GEMINI_SSE_RAW,             /* a piece of a bare JSON block (a line that starts with '{') */
+    GEMINI_SSE_RAW,             /* a piece of a bare JSON block (a line starting '{' or '[') */
     GEMINI_SSE_RAW_END          /* that block ended (blank line or end of input) */
 } gemini_sse_what;
 
@@ -280,7 +281,8 @@ typedef int (*gemini_sse_fn)(void *user, gemini_sse_what what, const char *data,
 
 typedef struct gemini_sse {
     int err;                    /* sticky gemini_error (only from the callback) */
-    int bare_json;              /* 1: lines starting with '{' outside an event are a raw block */
+    int bare_json;              /* 1: a line starting with '{' or '[' outside an event begins a
+                                   raw block (bare JSON), until a blank line or the end */
     char id[128];               /* last event ID, cut to fit */
     long retry;                 /* last valid retry: field in ms; -1 if none */
     /* private */
@@ -331,6 +333,7 @@ typedef struct gemini_json {
     int utf8_have, utf8_need;
     unsigned char utf8_lo, utf8_hi;  /* allowed range of its next byte */
     long long num;              /* integer part of the number being read */
+    int num_neg;                /* ... and its sign */
     size_t key_len;
     char key[32];
     int capture_depth;          /* depth where raw capture (function args) began; -1 when off */
@@ -713,7 +716,7 @@ GEMINI_DEF const char *gemini_strerror(int err)
     case GEMINI_ERR_JSON_ESCAPE: return "bad escape in JSON string";
     case GEMINI_ERR_JSON_CONTROL: return "control character in JSON string";
     case GEMINI_ERR_JSON_NUMBER: return "malformed JSON number";
-    case GEMINI_ERR_TOO_LARGE: return "function call larger than GEMINI_PART_MAX";
+    case GEMINI_ERR_TOO_LARGE: return "function call too large to hold (GEMINI_PART_MAX)";
     case GEMINI_ERR_NOT_STREAM: return "response is not an event stream";
     case GEMINI_ERR_API: return "the API returned an error";
     case GEMINI_ERR_CANCELLED: return "cancelled";
@@ -1086,10 +1089,10 @@ static int gemini__chunk_byte(gemini_body *b, char c)
         }
         if (b->state == GEMINI__C_SIZE) return GEMINI_ERR_CHUNK_SIZE;  /* no digit at all */
         /* fall through */
-    case GEMINI__C_SIZE_WS:             /* BWS before a chunk extension */
+    case GEMINI__C_SIZE_WS:             /* BWS, allowed only before a chunk extension */
         if (c == ' ' || c == '\t') { b->state = GEMINI__C_SIZE_WS; return GEMINI_OK; }
         if (c == ';') { b->state = GEMINI__C_EXT_NAME0; return GEMINI_OK; }
-        if (c == '\r') { b->state = GEMINI__C_SIZE_LF; return GEMINI_OK; }
+        if (c == '\r' && b->state == GEMINI__C_SIZE_MORE) { b->state = GEMINI__C_SIZE_LF; return GEMINI_OK; }
         if (b->state == GEMINI__C_SIZE_WS || c == '\n') return GEMINI_ERR_CHUNK_FRAMING;
         return GEMINI_ERR_CHUNK_SIZE;      /* garbage right after the digits */
     case GEMINI__C_SIZE_LF:
@@ -1291,10 +1294,10 @@ static int gemini__sse_head_byte(gemini_sse *s, char c, gemini_sse_fn fn, void *
     if (s->state == GEMINI__S_LINE_START) {
         s->name_len = 0;
         if (c == ':') { s->state = GEMINI__S_SKIP; return GEMINI_OK; }   /* a comment */
-        if (c == '{' && s->bare_json && !s->has_data) {
+        if ((c == '{' || c == '[') && s->bare_json && !s->has_data) {
             s->in_raw = 1;
             s->state = GEMINI__S_RAW;
-            return gemini__sse_call(s, fn, user, GEMINI_SSE_RAW, "{", 1);
+            return gemini__sse_call(s, fn, user, GEMINI_SSE_RAW, &c, 1);
         }
         s->state = GEMINI__S_NAME;
     } else if (s->state == GEMINI__S_RAW_LINE_START) {
@@ -1603,7 +1606,7 @@ static void gemini__json_container_start(gemini_json *j, int node)
 
 static void gemini__json_number_done(gemini_json *j, int node)
 {
-    long v = (long)j->num;
+    long v = (long)(j->num_neg ? -j->num : j->num);
     switch (node) {
     case GEMINI__N_U_PROMPT: j->usage.prompt_tokens = v; break;
     case GEMINI__N_U_CANDIDATES: j->usage.candidates_tokens = v; break;
@@ -1638,9 +1641,7 @@ static void gemini__json_value_done(gemini_json *j, int node, const char *after)
         }
         break;
     case GEMINI__N_ROOT: gemini__json_root_end(j); break;
-    default:
-        if (node >= GEMINI__N_ERR_CODE) gemini__json_number_done(j, node);
-        break;
+    default: break;
     }
     j->state = j->depth == 0 ? GEMINI__J_DONE : GEMINI__J_AFTER;
     if (j->depth == 0) j->done = 1;
@@ -1725,8 +1726,14 @@ static void gemini__json_out(gemini_json *j, const char *s, size_t n)
         else { memcpy(j->key + j->key_len, s, n); j->key_len += n; }
         break;
     case GEMINI__N_TEXT: gemini__json_text(j, s, n); break;
-    case GEMINI__N_FC_NAME: gemini__append(j->fname, sizeof j->fname, &j->fname_len, s, n); break;
-    case GEMINI__N_FC_ID: gemini__append(j->fid, sizeof j->fid, &j->fid_len, s, n); break;
+    case GEMINI__N_FC_NAME:             /* a cut name would call the wrong function */
+        if (n >= sizeof j->fname - j->fname_len) gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
+        else gemini__append(j->fname, sizeof j->fname, &j->fname_len, s, n);
+        break;
+    case GEMINI__N_FC_ID:
+        if (n >= sizeof j->fid - j->fid_len) gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
+        else gemini__append(j->fid, sizeof j->fid, &j->fid_len, s, n);
+        break;
     case GEMINI__N_FINISH: gemini__append(j->finish, sizeof j->finish, &j->finish_len, s, n); break;
     case GEMINI__N_BLOCK:
         gemini__append(j->block_reason, sizeof j->block_reason, &j->block_len, s, n);
@@ -1973,6 +1980,7 @@ static int gemini__json_number(gemini_json *j, char c, const char *at)
     /* c is not part of the number: it ends here */
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != '}' && c != ']')
         return gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER), 1;
+    gemini__json_number_done(j, j->node);
     gemini__json_value_done(j, j->node, at);
     return 0;
 }
@@ -1992,12 +2000,13 @@ static void gemini__json_value_start(gemini_json *j, char c, const char *at)
         j->lit_pos = 1;
         j->state = GEMINI__J_LITERAL;
         return;
-    case '-': j->state = GEMINI__J_NUM_MINUS; j->num = 0; return;
+    case '-': j->state = GEMINI__J_NUM_MINUS; j->num = 0; j->num_neg = 1; return;
     case '.': case '+': gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER); return;
     default:
         if (c >= '0' && c <= '9') {
             j->state = c == '0' ? GEMINI__J_NUM_ZERO : GEMINI__J_NUM_INT;
             j->num = c - '0';
+            j->num_neg = 0;
             return;
         }
         gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX);
@@ -2153,15 +2162,17 @@ static int gemini__parser_sse(void *user, gemini_sse_what what, const char *data
     }
 }
 
-/* Decoded body bytes go to the SSE splitter, or straight to the scanner for JSON bodies. */
+/* Decoded body bytes go to the SSE splitter (which also finds bare JSON, so error bodies go
+   there too), or straight to the scanner for a plain JSON answer. */
 static int gemini__parser_body(void *user, const char *data, size_t len)
 {
     gemini_parser *p = (gemini_parser *)user;
-    if (p->body_kind == GEMINI__BODY_SSE)
-        return gemini_sse_feed(&p->sse, data, len, gemini__parser_sse, p);
-    if (p->json.err) return GEMINI_OK;   /* an error body that is not JSON: its status speaks */
-    gemini__parser_doc_bytes(p, data, len);
-    return p->json.err == GEMINI_ERR_CANCELLED ? GEMINI_ERR_CANCELLED : GEMINI_OK;
+    int err;
+    if (p->body_kind == GEMINI__BODY_JSON) return gemini__parser_doc_bytes(p, data, len);
+    err = gemini_sse_feed(&p->sse, data, len, gemini__parser_sse, p);
+    if (p->body_kind == GEMINI__BODY_ERROR && err != GEMINI_ERR_CANCELLED)
+        return GEMINI_OK;               /* an unreadable error body: its status line speaks */
+    return err;
 }
 
 /* An error status whose body said nothing we could read: report the status line itself. */
@@ -2184,14 +2195,15 @@ static int gemini__parser_body_done(gemini_parser *p, int at_eof)
     int err = GEMINI_OK;
     p->stage = GEMINI__P_DONE;
     p->done = 1;
-    if (p->body_kind == GEMINI__BODY_SSE) {
-        err = gemini_sse_finish(&p->sse, gemini__parser_sse, p);
-    } else if (p->body_kind == GEMINI__BODY_JSON) {
+    if (p->body_kind == GEMINI__BODY_JSON) {
         err = gemini__parser_doc_end(p, at_eof);
     } else {
-        int json_err = p->in_doc ? gemini__parser_doc_end(p, at_eof) : GEMINI_ERR_JSON_SYNTAX;
-        err = p->json.saw_error ? json_err : gemini__parser_status_error(p);
-        if (err == GEMINI_OK) err = GEMINI_ERR_API;
+        err = gemini_sse_finish(&p->sse, gemini__parser_sse, p);
+    }
+    if (p->body_kind == GEMINI__BODY_ERROR) {
+        if (err == GEMINI_ERR_CANCELLED) return gemini__parser_fail(p, err);
+        int api = p->api_error_seen || (p->json.saw_error && p->json.done);
+        err = api ? GEMINI_ERR_API : gemini__parser_status_error(p);
     }
     if (!err && p->api_error_seen) err = GEMINI_ERR_API;
     return err ? gemini__parser_fail(p, err) : GEMINI_OK;
@@ -2245,7 +2257,7 @@ GEMINI_DEF int gemini_parser_finish(gemini_parser *p)
 {
     if (p->err || p->stage == GEMINI__P_DONE) return p->err;
     if (p->stage == GEMINI__P_HEAD) return gemini__parser_fail(p, GEMINI_ERR_TRUNCATED);
-    if (gemini_body_finish(&p->body) != GEMINI_OK) {
+    if (gemini_body_finish(&p->body) != GEMINI_OK && p->body_kind != GEMINI__BODY_ERROR) {
         /* complete events were delivered as they came; what remains is lost with the input.
            After an in-stream error the server just hangs up: the error is the news. */
         int api = p->api_error_seen || (p->in_doc && p->json.saw_error && p->json.done);
