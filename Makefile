@@ -12,7 +12,7 @@ EXAMPLES := $(BUILD)/gemini_stream $(BUILD)/chat $(BUILD)/raw_feed $(BUILD)/imag
             $(BUILD)/custom_transport $(BUILD)/custom_transport_nosock
 TESTS    := $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/conformance $(BUILD)/tls_server
 UNIT_SRC := tests/test_main.c tests/test_impl.c tests/test_http_head.c tests/test_body.c \
-            tests/test_sse.c tests/test_json.c tests/test_parser.c
+            tests/test_sse.c tests/test_json.c tests/test_parser.c tests/test_request.c
 
 .PHONY: all deps test demo conformance clean
 all: deps $(EXAMPLES) $(BUILD)/tls_server
@@ -33,7 +33,7 @@ $(BUILD)/custom_transport_nosock: examples/custom_transport.c gemini_stream.h | 
 $(BUILD)/tls_server: tests/tls_server.c | $(BUILD)
 	$(CC) $(WARN) -O1 -g -o $@ $< $(LIBS)
 
-$(BUILD)/unit_tests: $(UNIT_SRC) tests/test.h tests/split.h gemini_stream.h | $(BUILD)
+$(BUILD)/unit_tests: $(UNIT_SRC) tests/test.h tests/split.h tests/json_reader.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ $(UNIT_SRC) $(LIBS)
 
 # --wrap counts the heap calls the library makes (they are all in this translation unit)
@@ -55,3 +55,7 @@ conformance: deps $(BUILD)/conformance
 
 clean:
 	rm -rf $(BUILD)
+
+# fuzzing (make fuzz) and benchmarks (make bench) have their own rules
+include tests/fuzz/fuzz.mk
+include bench/bench.mk

@@ -346,7 +346,10 @@ typedef struct gemini_json {
     char part[GEMINI_PART_MAX + 1];
     char fname[128];
     char fid[64];
-    char finish[32];
+    char finish[32];            /* finishReason of the candidate being read */
+    char finishes[8][32];       /* the document's finish reasons, by candidate, until it ends */
+    int finish_cand[8];
+    int finish_count;
     char block_reason[32];
     char err_status[32];
     char err_message[GEMINI_ERROR_MESSAGE_MAX];
@@ -666,24 +669,38 @@ static const char *gemini__skip_plain(const char *p, const char *end, int ascii_
     return p;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 when it is not valid. */
-static size_t gemini__utf8_valid(const unsigned char *s, size_t n)
+/* How much of the UTF-8 sequence at s (n > 0 bytes available) is well-formed: returns its
+   length when it is complete and valid, else 0 and, in *bad, the length of the maximal
+   ill-formed subpart that one U+FFFD replaces (Unicode's "maximal subpart" practice). */
+static size_t gemini__utf8_check(const unsigned char *s, size_t n, size_t *bad)
 {
     size_t need, i;
     unsigned char lo = 0x80, hi = 0xBF;
+    *bad = 1;
     if (s[0] < 0x80) return 1;
     if (s[0] >= 0xC2 && s[0] <= 0xDF) need = 2;
     else if (s[0] >= 0xE0 && s[0] <= 0xEF) need = 3;
     else if (s[0] >= 0xF0 && s[0] <= 0xF4) need = 4;
     else return 0;
     if (s[0] == 0xE0) lo = 0xA0;
-    if (s[0] == 0xED) hi = 0x9F;
+    if (s[0] == 0xED) hi = 0x9F;            /* no encoded surrogates */
     if (s[0] == 0xF0) lo = 0x90;
-    if (s[0] == 0xF4) hi = 0x8F;
-    if (n < need || s[1] < lo || s[1] > hi) return 0;
-    for (i = 2; i < need; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    if (s[0] == 0xF4) hi = 0x8F;            /* nothing above U+10FFFF */
+    for (i = 1; i < need; i++) {
+        if (i >= n || s[i] < lo || s[i] > hi) {
+            *bad = i;
+            return 0;
+        }
+        lo = 0x80;
+        hi = 0xBF;
+    }
     return need;
+}
+
+static size_t gemini__utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t bad;
+    return gemini__utf8_check(s, n, &bad);
 }
 
 
@@ -834,10 +851,12 @@ static int gemini__head_header(gemini_http_head *h)
         return gemini__head_tokens(h, gemini__head_ce_token);
     case GEMINI__HDR_CONNECTION:
         return gemini__head_tokens(h, gemini__head_conn_token);
-    case GEMINI__HDR_CT:
-        h->event_stream = n >= 17 && gemini__ieq(h->value, 17, "text/event-stream");
-        h->json = n >= 16 && gemini__ieq(h->value, 16, "application/json");
+    case GEMINI__HDR_CT: {              /* the media type: up to parameters or white space */
+        size_t m = strcspn(h->value, "; \t");
+        h->event_stream = gemini__ieq(h->value, m, "text/event-stream");
+        h->json = gemini__ieq(h->value, m, "application/json");
         return GEMINI_OK;
+    }
     case GEMINI__HDR_RETRY_AFTER: {
         size_t i;
         long v = 0;
@@ -1551,11 +1570,19 @@ static void gemini__json_part_end(gemini_json *j)
     j->part_len = 0;
 }
 
-/* The end of one response object: what it said besides parts. */
+/* The end of one response object: what it said besides parts, in a fixed order (FINISH,
+   BLOCKED, USAGE, API_ERROR), so that a cut document never reports a finish. */
 static void gemini__json_root_end(gemini_json *j)
 {
     gemini_event ev;
-    if (j->block_len > 0) {
+    int i;
+    for (i = 0; i < j->finish_count && !j->err; i++) {
+        gemini__json_event(j, &ev, GEMINI_EVENT_FINISH, j->finishes[i], strlen(j->finishes[i]));
+        ev.candidate = j->finish_cand[i];
+        gemini__json_emit(j, &ev);
+    }
+    j->cand_index = 0;                  /* what follows belongs to no candidate in particular */
+    if (j->block_len > 0 && !j->err) {
         gemini__json_event(j, &ev, GEMINI_EVENT_BLOCKED, j->block_reason, j->block_len);
         gemini__json_emit(j, &ev);
     }
@@ -1578,6 +1605,8 @@ static void gemini__json_container_start(gemini_json *j, int node)
 {
     switch (node) {
     case GEMINI__N_ROOT:
+        j->finish_count = 0;
+        j->cand_index = -1;
         j->block_len = j->err_message_len = j->err_status_len = 0;
         j->block_reason[0] = j->err_message[0] = j->err_status[0] = '\0';
         j->err_code = 0;
@@ -1621,7 +1650,6 @@ static void gemini__json_number_done(gemini_json *j, int node)
 /* A value ended just before `after`: finish a capture, then act on what the value was. */
 static void gemini__json_value_done(gemini_json *j, int node, const char *after)
 {
-    gemini_event ev;
     if (j->capture_depth == j->depth) {
         size_t n = (size_t)(after - j->cap_from);
         if (n > GEMINI_PART_MAX - j->part_len) {
@@ -1635,9 +1663,9 @@ static void gemini__json_value_done(gemini_json *j, int node, const char *after)
     switch (node) {
     case GEMINI__N_PART: gemini__json_part_end(j); break;
     case GEMINI__N_CANDIDATE:
-        if (j->finish_len > 0) {
-            gemini__json_event(j, &ev, GEMINI_EVENT_FINISH, j->finish, j->finish_len);
-            gemini__json_emit(j, &ev);
+        if (j->finish_len > 0 && j->finish_count < 8) {   /* told when the document ends */
+            memcpy(j->finishes[j->finish_count], j->finish, j->finish_len + 1);
+            j->finish_cand[j->finish_count++] = j->cand_index < 0 ? 0 : j->cand_index;
         }
         break;
     case GEMINI__N_ROOT: gemini__json_root_end(j); break;
@@ -2291,8 +2319,9 @@ static void gemini__w_string_n(gemini__writer *w, const char *str, size_t left)
     const unsigned char *s = (const unsigned char *)str, *run = s;
     gemini__w(w, "\"", 1);
     while (left > 0) {
-        size_t n = *s >= 0x20 && *s != '"' && *s != '\\' ? gemini__utf8_valid(s, left) : 0;
+        size_t bad = 1, n = 0;
         char esc[8];
+        if (*s >= 0x20 && *s != '"' && *s != '\\') n = gemini__utf8_check(s, left, &bad);
         if (n > 0) { s += n; left -= n; continue; }
         gemini__w(w, (const char *)run, (size_t)(s - run));
         if (*s == '"' || *s == '\\') { esc[0] = '\\'; esc[1] = (char)*s; esc[2] = '\0'; }
@@ -2302,8 +2331,8 @@ static void gemini__w_string_n(gemini__writer *w, const char *str, size_t left)
         else if (*s < 0x20) snprintf(esc, sizeof esc, "\\u%04x", *s);
         else strcpy(esc, "\\ufffd");
         gemini__ws(w, esc);
-        s++;
-        left--;
+        s += bad;
+        left -= bad;
         run = s;
     }
     gemini__w(w, (const char *)run, (size_t)(s - run));

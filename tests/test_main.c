@@ -16,7 +16,7 @@ void test_run(const char *name, void (*fn)(void))
     }
 }
 
-#define SUITES(X) X(http_head) X(body) X(sse) X(json) X(parser)
+#define SUITES(X) X(http_head) X(body) X(sse) X(json) X(parser) X(request)
 
 #define DECLARE(name) void suite_##name(void);
 SUITES(DECLARE)
