@@ -1,0 +1,36 @@
+# bench.mk - `make bench`: throughput, CPU, wall time, memory and size figures of gemini_stream.h
+# against their targets (DESIGN.md), printed and written to $(BUILD)/bench.txt. See bench/run.sh.
+BENCH_CFLAGS := -O2
+BENCH_SIZE   := -ffunction-sections -fdata-sections -Wl,--gc-sections
+BENCH_BINS   := $(BUILD)/bench_core $(BUILD)/bench_runcmd $(BUILD)/bench_cli_Os $(BUILD)/bench_cli_O2 $(BUILD)/bench_impl_Os.o \
+                $(BUILD)/bench_impl_O2.o
+
+.PHONY: bench
+bench: deps $(BENCH_BINS) $(BUILD)/gemini_stream $(BUILD)/tls_server
+	@sh bench/run.sh $(BUILD)
+
+# the core harness counts heap calls: --wrap sends malloc/calloc/realloc through its wrappers
+$(BUILD)/bench_core: bench/core.c bench/gen.h gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) $(BENCH_CFLAGS) -I. -o $@ bench/core.c \
+	    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(LIBS)
+
+$(BUILD)/bench_runcmd: bench/runcmd.c | $(BUILD)
+	$(CC) $(WARN) $(BENCH_CFLAGS) -o $@ bench/runcmd.c
+
+# size: BearSSL static, libc dynamic, stripped
+$(BUILD)/bench_cli_Os: examples/gemini_stream.c gemini_stream.h | $(BUILD)
+	$(CC) -std=c99 -Os $(BENCH_SIZE) -I. -o $@ examples/gemini_stream.c \
+	    -Wl,-Bstatic $(LIBS) -Wl,-Bdynamic
+	strip $@
+
+$(BUILD)/bench_cli_O2: examples/gemini_stream.c gemini_stream.h | $(BUILD)
+	$(CC) -std=c99 -O2 $(BENCH_SIZE) -I. -o $@ examples/gemini_stream.c \
+	    -Wl,-Bstatic $(LIBS) -Wl,-Bdynamic
+	strip $@
+
+# the library's own code: a translation unit with only the implementation
+$(BUILD)/bench_impl_Os.o: bench/impl.c gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) -Os -I. -c -o $@ bench/impl.c
+
+$(BUILD)/bench_impl_O2.o: bench/impl.c gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) -O2 -I. -c -o $@ bench/impl.c
