@@ -10,7 +10,8 @@ LIBS    := -lbearssl
 
 EXAMPLES := $(BUILD)/gemini_stream $(BUILD)/chat $(BUILD)/raw_feed $(BUILD)/image \
             $(BUILD)/custom_transport $(BUILD)/custom_transport_nosock
-TESTS    := $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/conformance $(BUILD)/tls_server
+TESTS    := $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fault_tests $(BUILD)/conformance \
+            $(BUILD)/tls_server
 UNIT_SRC := tests/test_main.c tests/test_impl.c tests/test_http_head.c tests/test_body.c \
             tests/test_sse.c tests/test_json.c tests/test_parser.c tests/test_request.c
 
@@ -41,7 +42,10 @@ $(BUILD)/e2e_tests: tests/test_e2e.c tests/test.h tests/server.h gemini_stream.h
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/test_e2e.c \
 	    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(LIBS)
 
-$(BUILD)/conformance: tests/conformance.c tests/split.h gemini_stream.h | $(BUILD)
+$(BUILD)/fault_tests: tests/test_faults.c tests/test.h tests/server.h gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/test_faults.c $(LIBS)
+
+$(BUILD)/conformance: tests/conformance.c tests/split.h tests/json_reader.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/conformance.c $(LIBS)
 
 test: all $(TESTS)

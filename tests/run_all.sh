@@ -29,6 +29,7 @@ run() {
 
 run "$BUILD/unit_tests"
 run "$BUILD/e2e_tests"
+run "$BUILD/fault_tests"
 run sh tests/test_cli.sh
 run sh tests/test_readme.sh
 if [ -d "$CORPUS" ] && [ -x "$BUILD/conformance" ]; then

@@ -15,6 +15,7 @@
  * Requests: POST /v1beta/models/{NAME}:streamGenerateContent (or :generateContent), any query,
  * with a Content-Length (else 411). NAME = BASE{~OPTION}. BASE picks, in this order:
  *   big          a generated stream (below)
+ *   bigsig       a generated stream with a huge thoughtSignature (below)
  *   DIR/BASE.sse 200, text/event-stream, chunked: one chunk per event (text up to and including
  *                its blank line; LF, CRLF or CR line ends), then the terminating chunk
  *   DIR/BASE.json an error: status from ~statusNNN (default 400), Content-Length body
@@ -30,7 +31,12 @@
  *   ~closeconn   answer with Connection: close and close (with close_notify) afterwards
  *   ~statusNNN   status of a .json answer
  *   ~headslow[MS] send the head one byte per MS ms (default 200)
- *   ~mbN         size of `big`
+ *   ~mbN         size of `big` and `bigsig`
+ *   ~resetN      reset the TCP connection (RST: SO_LINGER {1, 0}, then close) once N bytes of
+ *                the HTTP response, head included, are sent and acknowledged by the client
+ *   ~earlyclose  close the connection right after reading the request head, leaving the body
+ *                unread (so the kernel answers the client's further bytes with RST)
+ *   ~bigheadN    add N KiB of filler header lines (X-Filler-NNNNNN: fff...) to the head
  * Waits for the client are capped at 60 s. Otherwise connections are kept alive until the client
  * closes or stays idle for 30 s (or sends Connection: close). Such waits hold up no other
  * connection: only handshakes run one at a time (in the main process).
@@ -39,14 +45,19 @@
  * answer text: i as 8 zero-padded digits, a space, the first 990 bytes of BIG_LOREM repeated,
  * and "\n". The last event has finishReason STOP. So the whole answer is N*1024000 bytes.
  *
+ * `bigsig~mbN` (default N = 10) sends three events, one chunk each, whose answer text is
+ * "Before the signature. Signed text. After it. The end.\n". The second event is
+ * N MiB and more: its first part carries text and a thoughtSignature of N*1048576 base64
+ * characters (A-Za-z0-9+/ repeated); a text part follows. The third has finishReason STOP.
+ *
  * Log (--log, opened with O_APPEND; one record per request, written with a single write() so
  * that records of concurrent connections never interleave, though they may come in any order):
  *   === conn C req R resumed 0|1 alpn http/1.1      (alpn "-" when none was negotiated)
  *   <request head as received, up to and including the blank line><Content-Length body bytes>
  *   \n=== end\n
  * C counts connections whose handshake succeeded (from 1, in handshake order); R counts the
- * requests of connection C (from 1). Requests the server rejects itself (400, 411, 413) are
- * logged with an empty body.
+ * requests of connection C (from 1). Requests the server rejects itself (400, 411, 413) or
+ * cuts short (~earlyclose) are logged with an empty body.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <bearssl.h>
@@ -62,6 +73,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -78,6 +90,7 @@
 #define WAIT_CLOSE_MS 60000             /* ~stall and ~noterm: how long the client may linger */
 #define LINGER_MS 1000                  /* draining input before close, so we send FIN, not RST */
 #define HEADSLOW_MS 200
+#define RESET_ACK_MS 1000               /* ~resetN: longest wait for the client's ACKs */
 #define BIG_TEXT_LEN 1000
 #define BIG_LOREM "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod " \
     "tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud " \
@@ -119,6 +132,7 @@ struct conn {
     br_sslio_context io;
     long long deadline;     /* monotonic ms; reads give up after it (writes too in handshake) */
     int handshaking;
+    int abort_close;        /* ~resetN, ~earlyclose: close at once, without draining (RST) */
     unsigned long id, requests;
     int resumed;
     const char *alpn;
@@ -136,13 +150,15 @@ struct request {
 
 struct scenario {
     char base[101];
-    int bytes1, stall, closeconn, noterm;
+    int bytes1, stall, closeconn, noterm, earlyclose;
     unsigned long drip_ms, status, mb;
     unsigned long headslow_ms;  /* ~headslow[MS]: delay between the bytes of the head */
+    unsigned long bighead_kb;   /* ~bigheadN: KiB of filler header lines */
     long close_after;       /* ~closeN, -1 when absent */
+    long reset_after;       /* ~resetN, -1 when absent */
 };
 
-static const struct scenario no_options = { .close_after = -1 };
+static const struct scenario no_options = { .close_after = -1, .reset_after = -1 };
 
 /* What to do with the connection once a response has been written (or abandoned). */
 enum after { AFTER_KEEP, AFTER_CLOSE, AFTER_WAIT, AFTER_DROP };
@@ -152,6 +168,7 @@ struct reply {
     const struct scenario *sc;
     long budget;            /* framed body bytes ~closeN still allows; -1 = unlimited */
     int close;              /* send Connection: close and close after the response */
+    long reset_budget;      /* HTTP bytes ~resetN still allows; -1 = unlimited */
 };
 
 /* ---- small utilities ---- */
@@ -439,6 +456,23 @@ static void linger_close(int fd)
     close(fd);
 }
 
+/* ~resetN: waits (RESET_ACK_MS at most) until the client has acknowledged every byte sent, so
+ * that all of them reached it, then arms SO_LINGER {1, 0}: the close that ends the connection
+ * (serve_connection, abort_close) sends RST instead of FIN. */
+static void arm_reset(struct conn *c)
+{
+    struct linger lg;
+#ifdef TIOCOUTQ
+    long long deadline = now_ms() + RESET_ACK_MS;
+    int queued = 0;
+    while (ioctl(c->fd, TIOCOUTQ, &queued) == 0 && queued > 0 && now_ms() < deadline) sleep_ms(1);
+#endif
+    lg.l_onoff = 1;
+    lg.l_linger = 0;
+    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    c->abort_close = 1;
+}
+
 /* ~stall and ~noterm: keep the connection open, ignoring input, until the client leaves. */
 static void wait_client_close(struct conn *c)
 {
@@ -450,7 +484,17 @@ static void wait_client_close(struct conn *c)
 
 /* ---- request reading ---- */
 
-enum read_result { READ_OK, READ_GONE, READ_IDLE, READ_BAD, READ_NO_LENGTH, READ_TOO_BIG };
+enum read_result { READ_OK, READ_GONE, READ_IDLE, READ_BAD, READ_NO_LENGTH, READ_TOO_BIG,
+                   READ_EARLY_CLOSE };
+
+static int parse_target(const char *t, size_t n, struct scenario *sc);
+
+/* ~earlyclose: the request's scenario wants the connection closed before its body is read. */
+static int wants_early_close(const struct request *rq)
+{
+    struct scenario sc = no_options;
+    return parse_target(rq->target, rq->target_len, &sc) == 0 && sc.earlyclose;
+}
 
 /* One byte at a time, so that a pipelined next request stays in BearSSL's buffer. */
 static enum read_result read_head(struct conn *c, struct request *rq)
@@ -542,6 +586,7 @@ static enum read_result read_request(struct conn *c, struct request *rq)
     enum read_result r = read_head(c, rq);
     if (r != READ_OK) return r;
     r = parse_head(rq);
+    if (r == READ_OK && wants_early_close(rq)) return READ_EARLY_CLOSE;
     if (r != READ_OK || rq->body_len == 0) return r;
     if (!(rq->body = malloc(rq->body_len))) return READ_TOO_BIG;
     c->deadline = now_ms() + IO_MS;
@@ -600,9 +645,12 @@ static int parse_option(struct scenario *sc, const char *s, size_t n)
     else if (same(s, n, "closeconn")) sc->closeconn = 1;
     else if (same(s, n, "headslow")) sc->headslow_ms = HEADSLOW_MS;
     else if (same(s, n, "noterm")) sc->noterm = 1;
+    else if (same(s, n, "earlyclose")) sc->earlyclose = 1;
     else if (option_num(s, n, "drip", 600000, &sc->drip_ms)) {}
     else if (option_num(s, n, "headslow", 10000, &sc->headslow_ms)) {}
     else if (option_num(s, n, "close", LONG_MAX, &v)) sc->close_after = (long)v;
+    else if (option_num(s, n, "reset", LONG_MAX, &v)) sc->reset_after = (long)v;
+    else if (option_num(s, n, "bighead", 16384, &sc->bighead_kb)) {}
     else if (option_num(s, n, "status", 599, &sc->status) && sc->status >= 100) {}
     else if (option_num(s, n, "mb", 1024, &sc->mb) && sc->mb >= 1) {}
     else return -1;
@@ -667,7 +715,7 @@ static const char *reason(unsigned long status)
 }
 
 /* Hands bytes to TLS. ~bytes1 or a per-byte delay put every byte in a record of its own. */
-static int put(struct reply *rp, const void *data, size_t n, unsigned long delay_ms)
+static int put_bytes(struct reply *rp, const void *data, size_t n, unsigned long delay_ms)
 {
     br_sslio_context *io = &rp->c->io;
     const unsigned char *p = data;
@@ -678,6 +726,22 @@ static int put(struct reply *rp, const void *data, size_t n, unsigned long delay
         if (br_sslio_write_all(io, p + i, 1) < 0 || br_sslio_flush(io) < 0) return -1;
     }
     return 0;
+}
+
+/* HTTP bytes (head and framed body) count against ~resetN: reaching N flushes, resets the
+ * connection and fails the write; the caller then drops the connection. */
+static int put(struct reply *rp, const void *data, size_t n, unsigned long delay_ms)
+{
+    if (rp->reset_budget >= 0 && n >= (size_t)rp->reset_budget) {
+        size_t allowed = (size_t)rp->reset_budget;
+        rp->reset_budget = 0;
+        if (allowed) put_bytes(rp, data, allowed, delay_ms);
+        br_sslio_flush(&rp->c->io);
+        arm_reset(rp->c);
+        return -1;
+    }
+    if (rp->reset_budget > 0) rp->reset_budget -= (long)n;
+    return put_bytes(rp, data, n, delay_ms);
 }
 
 /* Body bytes (after framing) count against ~closeN: reaching N flushes and fails the write,
@@ -695,12 +759,31 @@ static int put_body(struct reply *rp, const void *data, size_t n)
     return put(rp, data, n, 0);
 }
 
+/* ~bigheadN: N KiB of header lines, each exactly 1024 bytes: "X-Filler-NNNNNN: fff...\r\n". */
+static int put_filler(struct reply *rp, unsigned long kb)
+{
+    char line[1024];
+    unsigned long i;
+    memset(line, 'f', sizeof line);
+    line[sizeof line - 2] = '\r';
+    line[sizeof line - 1] = '\n';
+    for (i = 0; i < kb; i++) {
+        char name[32];
+        int k = snprintf(name, sizeof name, "X-Filler-%06lu: ", i);
+        memcpy(line, name, (size_t)k);
+        if (put(rp, line, sizeof line, rp->sc->headslow_ms) < 0) return -1;
+    }
+    return 0;
+}
+
 static int send_head(struct reply *rp, unsigned long status, const char *fields)
 {
     char head[512];
-    int n = snprintf(head, sizeof head, "HTTP/1.1 %lu %s\r\n%s%s\r\n", status, reason(status),
-                     fields, rp->close ? "Connection: close\r\n" : "");
+    unsigned long kb = rp->sc->bighead_kb;
+    int n = snprintf(head, sizeof head, "HTTP/1.1 %lu %s\r\n%s%s%s", status, reason(status),
+                     fields, rp->close ? "Connection: close\r\n" : "", kb ? "" : "\r\n");
     if (put(rp, head, (size_t)n, rp->sc->headslow_ms) < 0) return -1;
+    if (kb && (put_filler(rp, kb) < 0 || put(rp, "\r\n", 2, rp->sc->headslow_ms) < 0)) return -1;
     /* Flushed on its own so the client sees the head before the first event (~stall). */
     return br_sslio_flush(&rp->c->io);
 }
@@ -845,6 +928,41 @@ static enum after serve_raw(struct reply *rp, const unsigned char *data, size_t 
     return done(rp);
 }
 
+/* `bigsig`: see the top comment. The events are built whole (N MiB and more) in one buffer. */
+static enum after serve_bigsig(struct reply *rp)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char *const parts[] = {
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Before the signature. "
+        "\"}],\"role\": \"model\"},\"index\": 0}],\"modelVersion\": \"test\",\"responseId\": "
+        "\"bigsig\"}\r\n\r\n"
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Signed text. \","
+        "\"thoughtSignature\": \"",
+        /* the signature goes here */
+        "\"},{\"text\": \"After it. \"}],\"role\": \"model\"},\"index\": 0}],\"modelVersion\": "
+        "\"test\",\"responseId\": \"bigsig\"}\r\n\r\n"
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"The end.\\n\"}],"
+        "\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0}],\"usageMetadata\": "
+        "{\"promptTokenCount\": 4,\"candidatesTokenCount\": 12,\"totalTokenCount\": 16},"
+        "\"modelVersion\": \"test\",\"responseId\": \"bigsig\"}\r\n\r\n"
+    };
+    size_t sig = (size_t)(rp->sc->mb ? rp->sc->mb : 10) * 1048576, head = strlen(parts[0]);
+    size_t tail = strlen(parts[1]), i;
+    struct file_events f;
+    enum after a;
+    unsigned char *buf = malloc(head + sig + tail);
+    if (!buf) return serve_error(rp, 500, "no memory for bigsig", "INTERNAL");
+    memcpy(buf, parts[0], head);
+    for (i = 0; i < sig; i++) buf[head + i] = (unsigned char)b64[i % 64];
+    memcpy(buf + head + sig, parts[1], tail);
+    f.data = buf;
+    f.len = head + sig + tail;
+    f.pos = 0;
+    a = serve_stream(rp, file_next, &f);
+    free(buf);
+    return a;
+}
+
 /* Tries DIR/BASE.sse, .json, .http in turn; 404 when none exists. */
 static enum after serve_file(struct reply *rp, const char *dir)
 {
@@ -880,10 +998,12 @@ static enum after answer(struct conn *c, const struct request *rq)
     rp.c = c;
     rp.sc = bad ? &no_options : &sc;
     rp.budget = rp.sc->close_after;
+    rp.reset_budget = rp.sc->reset_after;
     rp.close = rq->wants_close || rp.sc->closeconn;
     if (bad == 404) return serve_error(&rp, 404, "no such test scenario", "NOT_FOUND");
     if (bad) return serve_error(&rp, 400, "unknown test scenario option", "INVALID_ARGUMENT");
     if (strcmp(sc.base, "big") == 0) return serve_big(&rp);
+    if (strcmp(sc.base, "bigsig") == 0) return serve_bigsig(&rp);
     return serve_file(&rp, c->srv->data_dir);
 }
 
@@ -901,12 +1021,13 @@ static void note_handshake(struct conn *c)
  * connection: their body, if any, was not read, so the next request could not be found. */
 static enum after respond(struct conn *c, struct request *rq, enum read_result r)
 {
-    struct reply rp = { NULL, &no_options, -1, 1 };
+    struct reply rp = { NULL, &no_options, -1, 1, -1 };
     c->requests++;
     if (r != READ_OK) rq->body_len = 0;
     log_request(c, rq);
     rp.c = c;
     if (r == READ_OK) return answer(c, rq);
+    if (r == READ_EARLY_CLOSE) { c->abort_close = 1; return AFTER_DROP; }
     if (r == READ_NO_LENGTH)
         return serve_error(&rp, 411, "Content-Length required", "INVALID_ARGUMENT");
     if (r == READ_TOO_BIG) return serve_error(&rp, 413, "request too large", "INVALID_ARGUMENT");
@@ -942,6 +1063,9 @@ static int handshake(struct server *s, struct conn *c, int fd)
     /* Small records (~bytes1, ~drip) must leave at once, not wait for Nagle. */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     s->cache.loaded = 0;
+    /* Setting the buffer again forgets the record size a previous client asked for (the
+       max_fragment_length extension); the engine would otherwise announce it to everyone. */
+    br_ssl_engine_set_buffer(eng, s->iobuf, sizeof s->iobuf, 1);
     if (!br_ssl_server_reset(&s->sc)) { close(fd); return -1; }
     br_sslio_init(&c->io, eng, sock_read, c, sock_write, c);
     c->deadline = now_ms() + HANDSHAKE_MS;
@@ -979,8 +1103,9 @@ static void serve_connection(struct conn *c)
     err = br_ssl_engine_last_error(&c->srv->sc.eng);
     if (c->srv->verbose)
         fprintf(stderr, "tls_server: conn %lu: %lu requests, resumed %d, %s, BearSSL error %d\n",
-                c->id, c->requests, c->resumed, ending[a], err);
-    linger_close(c->fd);
+                c->id, c->requests, c->resumed, c->abort_close ? "reset" : ending[a], err);
+    if (c->abort_close) close(c->fd);
+    else linger_close(c->fd);
 }
 
 /* ---- process: arguments, signals, listening ---- */
