@@ -38,13 +38,13 @@
       GEMINI_STREAM_IMPLEMENTATION   compile the implementation into this translation unit
       GEMINI_STREAM_STATIC           make every function static (private to one file)
       GEMINI_NO_SOCKETS              leave out the POSIX socket transport [off]
+      GEMINI_READ_AHEAD              socket read-ahead buffer, fewer recv calls [4096]
       GEMINI_MAX_HEAD                bytes allowed in an HTTP response head [16384]
       GEMINI_MAX_CHUNK_DIGITS        hex digits allowed in a chunk size, leading zeros included [16]
       GEMINI_JSON_MAX_DEPTH          JSON nesting allowed [64]
       GEMINI_PART_MAX                bytes of one part held until it closes: text, or a function
                                      call's raw args [8192]
       GEMINI_ERROR_MESSAGE_MAX       bytes kept of an API error message [1024]
-      GEMINI_TLS_OUT_BUFFER          TLS output buffer; records are split to fit [1024 + 85]
       GEMINI_TLS_FULL                BearSSL's full client profile instead of the ECDHE + AEAD
                                      suites Google's endpoints use [off]
 
@@ -97,6 +97,9 @@
 #define GEMINI_API extern
 #endif
 
+#ifndef GEMINI_READ_AHEAD
+#define GEMINI_READ_AHEAD 4096
+#endif
 #ifndef GEMINI_MAX_HEAD
 #define GEMINI_MAX_HEAD 16384
 #endif
@@ -111,9 +114,6 @@
 #endif
 #ifndef GEMINI_ERROR_MESSAGE_MAX
 #define GEMINI_ERROR_MESSAGE_MAX 1024
-#endif
-#ifndef GEMINI_TLS_OUT_BUFFER
-#define GEMINI_TLS_OUT_BUFFER (1024 + 85)
 #endif
 
 #ifdef __cplusplus
@@ -175,7 +175,12 @@ typedef enum gemini_event_type {
     GEMINI_EVENT_FINISH,        /* text = finishReason ("STOP", "MAX_TOKENS", "SAFETY", ...) */
     GEMINI_EVENT_USAGE,         /* usage = running token totals of this response */
     GEMINI_EVENT_BLOCKED,       /* text = promptFeedback.blockReason: the prompt was refused */
-    GEMINI_EVENT_API_ERROR      /* text = error.message, status = error.status, http_status */
+    GEMINI_EVENT_API_ERROR,     /* text = error.message, status = error.status, http_status */
+    GEMINI_EVENT_THOUGHT_SIGNATURE  /* only when asked for: a piece of the current part's
+                                   thoughtSignature (base64). The pieces of one part arrive in
+                                   order and concatenate; the part's own event (FUNCTION_CALL,
+                                   TEXT, THOUGHT), if it has one, follows them. Gemini 3 wants
+                                   the signature sent back with a function call's part. */
 } gemini_event_type;
 
 typedef struct gemini_usage {
@@ -312,6 +317,7 @@ typedef struct gemini_json {
     int err;                    /* sticky gemini_error */
     int done;                   /* the top-level value is complete */
     int all_candidates;         /* deliver every candidate, not only candidates[0] */
+    int signatures;             /* deliver THOUGHT_SIGNATURE events */
     int http_status;            /* copied into API_ERROR events (200 unless told) */
     int saw_error;              /* the document carried {"error": ...} (an API_ERROR was sent) */
     gemini_event_fn fn;
@@ -374,7 +380,8 @@ GEMINI_API int gemini_json_end(gemini_json *j);
 
 enum {
     GEMINI_PARSE_BODY_ONLY = 1,      /* input is an SSE body, without HTTP head or framing */
-    GEMINI_PARSE_ALL_CANDIDATES = 2  /* deliver every candidate (see gemini_event.candidate) */
+    GEMINI_PARSE_ALL_CANDIDATES = 2, /* deliver every candidate (see gemini_event.candidate) */
+    GEMINI_PARSE_SIGNATURES = 4      /* deliver GEMINI_EVENT_THOUGHT_SIGNATURE events */
 };
 
 typedef struct gemini_parser {
@@ -406,9 +413,10 @@ GEMINI_API int gemini_parser_finish(gemini_parser *p);
    sockets; embedded users plug in their own stack. Contract:
    - connect: open a TCP connection to host:port within timeout_ms (<= 0: no limit). Returns
      GEMINI_OK or GEMINI_ERR_DNS / GEMINI_ERR_CONNECT / GEMINI_ERR_TIMEOUT.
-   - recv: wait at most timeout_ms (< 0: no limit) for data; return the bytes read (> 0), 0 when
-     the peer closed the connection, or minus a gemini_error (-GEMINI_ERR_TIMEOUT,
-     -GEMINI_ERR_IO). Never 0 for "no data yet".
+   - recv: wait at most timeout_ms (< 0: no limit; 0: do not wait at all) for data; return the
+     bytes read (> 0), 0 when the peer closed the connection, or minus a gemini_error
+     (-GEMINI_ERR_TIMEOUT, -GEMINI_ERR_IO). Never 0 for "no data yet". (The client looks at
+     an idle kept-alive connection with timeout 0 before reusing it.)
    - send: write at least one byte within timeout_ms; return the bytes written or minus an error.
    - close: release the connection; called once after each successful connect. */
 typedef struct gemini_transport {
@@ -447,10 +455,17 @@ typedef struct gemini_config {
                                            TLS record (a custom transport should also return
                                            -GEMINI_ERR_CANCELLED from a wait it cuts short) */
     int all_candidates;         /* deliver every candidate, not only candidates[0] */
+    int thought_signatures;     /* deliver GEMINI_EVENT_THOUGHT_SIGNATURE events */
 } gemini_config;
 
 #ifndef GEMINI_NO_SOCKETS
-typedef struct gemini_socket { int fd; const volatile int *interrupt; } gemini_socket;
+typedef struct gemini_socket {
+    int fd;
+    const volatile int *interrupt;
+    size_t ahead_pos, ahead_len;    /* read-ahead: BearSSL asks for a record header, then its
+                                       body; one recv of what is there saves half the calls */
+    unsigned char ahead[GEMINI_READ_AHEAD];
+} gemini_socket;
 #endif
 
 typedef struct gemini_client {
@@ -471,6 +486,7 @@ typedef struct gemini_client {
 #endif
     int connected;
     int have_session;
+    int peer_closed;            /* the server closed the connection (FIN or close_notify) */
     long long deadline_ms;
     br_ssl_client_context ssl;
     br_x509_minimal_context x509;
@@ -481,7 +497,7 @@ typedef struct gemini_client {
     const br_x509_trust_anchor *ta;
     size_t ta_count;
     gemini_parser parser;
-    unsigned char iobuf[BR_SSL_BUFSIZE_INPUT + GEMINI_TLS_OUT_BUFFER];
+    unsigned char iobuf[BR_SSL_BUFSIZE_MONO];   /* TLS records, both ways (half duplex) */
 } gemini_client;
 
 /* Sets the client up: checks the config, loads trust anchors. No connection is made yet.
@@ -505,6 +521,8 @@ typedef struct gemini_part_spec {
     const char *mime_type;      /* with data: an inline data part, e.g. "image/png" */
     const void *data;           /* raw bytes, base64-encoded as the body is written */
     size_t data_len;
+    const char *raw;            /* or a whole part object as raw JSON, e.g. a functionCall with
+                                   its thoughtSignature, or {"functionResponse": {...}} */
 } gemini_part_spec;
 
 typedef struct gemini_content {
@@ -1406,7 +1424,8 @@ enum {
     GEMINI__N_KEY, GEMINI__N_TEXT, GEMINI__N_THOUGHT, GEMINI__N_FC_NAME, GEMINI__N_FC_ID,
     GEMINI__N_FINISH, GEMINI__N_BLOCK, GEMINI__N_MODEL_VERSION, GEMINI__N_RESPONSE_ID,
     GEMINI__N_ERR_CODE, GEMINI__N_ERR_MESSAGE, GEMINI__N_ERR_STATUS, GEMINI__N_U_PROMPT,
-    GEMINI__N_U_CANDIDATES, GEMINI__N_U_THOUGHTS, GEMINI__N_U_CACHED, GEMINI__N_U_TOTAL
+    GEMINI__N_U_CANDIDATES, GEMINI__N_U_THOUGHTS, GEMINI__N_U_CACHED, GEMINI__N_U_TOTAL,
+    GEMINI__N_SIGNATURE
 };
 
 static const struct gemini__json_path {
@@ -1425,6 +1444,7 @@ static const struct gemini__json_path {
     {GEMINI__N_PART, GEMINI__N_TEXT, "text"},
     {GEMINI__N_PART, GEMINI__N_THOUGHT, "thought"},
     {GEMINI__N_PART, GEMINI__N_FCALL, "functionCall"},
+    {GEMINI__N_PART, GEMINI__N_SIGNATURE, "thoughtSignature"},
     {GEMINI__N_FCALL, GEMINI__N_FC_NAME, "name"},
     {GEMINI__N_FCALL, GEMINI__N_ARGS, "args"},
     {GEMINI__N_FCALL, GEMINI__N_FC_ID, "id"},
@@ -1478,7 +1498,7 @@ GEMINI_DEF void gemini_json_reset(gemini_json *j)
 {
     gemini_event_fn fn = j->fn;
     void *user = j->user;
-    int all = j->all_candidates, status = j->http_status;
+    int all = j->all_candidates, sig = j->signatures, status = j->http_status;
     char version[sizeof j->model_version], id[sizeof j->response_id];
     memcpy(version, j->model_version, sizeof version);
     memcpy(id, j->response_id, sizeof id);
@@ -1490,6 +1510,7 @@ GEMINI_DEF void gemini_json_reset(gemini_json *j)
     j->fn = fn;
     j->user = user;
     j->all_candidates = all;
+    j->signatures = sig;
     j->http_status = status;
     j->state = GEMINI__J_VALUE;
     j->node = GEMINI__N_TOP;
@@ -1754,6 +1775,12 @@ static void gemini__json_out(gemini_json *j, const char *s, size_t n)
         else { memcpy(j->key + j->key_len, s, n); j->key_len += n; }
         break;
     case GEMINI__N_TEXT: gemini__json_text(j, s, n); break;
+    case GEMINI__N_SIGNATURE: {         /* streamed as it comes: signatures run to kilobytes */
+        gemini_event ev;
+        gemini__json_event(j, &ev, GEMINI_EVENT_THOUGHT_SIGNATURE, s, n);
+        gemini__json_emit(j, &ev);
+        break;
+    }
     case GEMINI__N_FC_NAME:             /* a cut name would call the wrong function */
         if (n >= sizeof j->fname - j->fname_len) gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
         else gemini__append(j->fname, sizeof j->fname, &j->fname_len, s, n);
@@ -1798,6 +1825,7 @@ static void gemini__json_string_start(gemini_json *j, int node)
     case GEMINI__N_MODEL_VERSION: j->model_version_len = 0; j->model_version[0] = '\0'; break;
     case GEMINI__N_RESPONSE_ID: j->response_id_len = 0; j->response_id[0] = '\0'; break;
     case GEMINI__N_TEXT: break;
+    case GEMINI__N_SIGNATURE: if (!j->signatures) j->str_node = GEMINI__N_SKIP; break;
     default: j->str_node = GEMINI__N_SKIP; break;
     }
 }
@@ -2144,6 +2172,7 @@ GEMINI_DEF void gemini_parser_init(gemini_parser *p, int flags, gemini_event_fn 
     p->sse.bare_json = 1;
     gemini_json_init(&p->json, fn, user);
     p->json.all_candidates = (flags & GEMINI_PARSE_ALL_CANDIDATES) != 0;
+    p->json.signatures = (flags & GEMINI_PARSE_SIGNATURES) != 0;
     p->flags = flags;
     if (flags & GEMINI_PARSE_BODY_ONLY) {
         gemini_body_init(&p->body, GEMINI_BODY_CLOSE, 0);
@@ -2403,7 +2432,9 @@ static void gemini__w_parts(gemini__writer *w, const gemini_part_spec *parts, si
     gemini__ws(w, "[");
     for (i = 0; i < count; i++) {
         if (i) gemini__w(w, ",", 1);
-        if (parts[i].data || parts[i].mime_type) {
+        if (parts[i].raw) {
+            gemini__ws(w, parts[i].raw);
+        } else if (parts[i].data || parts[i].mime_type) {
             gemini__ws(w, "{\"inlineData\":{\"mimeType\":");
             gemini__w_string(w, parts[i].mime_type ? parts[i].mime_type : "application/octet-stream");
             gemini__ws(w, ",\"data\":\"");
@@ -2923,7 +2954,10 @@ static int gemini__tls_closed(gemini_client *c, int io_err)
     int e = br_ssl_engine_last_error(&c->ssl.eng);
     char detail[96];
     if (io_err) return gemini__client_fail(c, io_err, NULL);
-    if (e == BR_ERR_OK) return -1;      /* close_notify: end of input */
+    if (e == BR_ERR_OK) {               /* close_notify: end of input */
+        c->peer_closed = 1;
+        return -1;
+    }
     if (e >= BR_ERR_X509_OK && e <= BR_ERR_X509_NOT_TRUSTED)
         return gemini__client_fail(c, GEMINI_ERR_CERT, gemini__x509_reason(e));
     if (e & BR_ERR_RECV_FATAL_ALERT) snprintf(detail, sizeof detail, "server sent alert %d", e & 255);
@@ -2968,7 +3002,10 @@ static int gemini__tls_pump(gemini_client *c, unsigned want)
         if (!(st & BR_SSL_RECVREC)) return gemini__client_fail(c, GEMINI_ERR_TLS, "engine stalled");
         buf = br_ssl_engine_recvrec_buf(eng, &len);
         n = wait == 0 ? -GEMINI_ERR_TIMEOUT : c->transport.recv(c->transport.ctx, buf, len, wait);
-        if (n == 0) return -1;          /* TCP closed without close_notify: framing decides */
+        if (n == 0) {                   /* TCP closed without close_notify: framing decides */
+            c->peer_closed = 1;
+            return -1;
+        }
         if (n < 0) return gemini__tls_closed(c, (int)-n);
         br_ssl_engine_recvrec_ack(eng, (size_t)n);
     }
@@ -3047,8 +3084,10 @@ static int gemini__tls_start(gemini_client *c)
 #else
     gemini__tls_profile(c);
 #endif
-    br_ssl_engine_set_buffers_bidi(eng, c->iobuf, BR_SSL_BUFSIZE_INPUT,
-                                   c->iobuf + BR_SSL_BUFSIZE_INPUT, GEMINI_TLS_OUT_BUFFER);
+    /* One half-duplex buffer: HTTP/1.1 sends the request, then reads the answer, so input and
+       output can share it. A small separate output buffer would cost more and make BearSSL ask
+       the server for small records (max_fragment_length), which Google ignores anyway. */
+    br_ssl_engine_set_buffer(eng, c->iobuf, sizeof c->iobuf, 0);
     br_ssl_engine_set_protocol_names(eng, gemini__alpn, 1);
     if (c->cfg.clock) {
         long long t = c->cfg.clock(c->cfg.clock_user);
@@ -3262,6 +3301,7 @@ static int gemini__sock_connect(void *ctx, const char *host, unsigned port, long
 {
     gemini_socket *s = (gemini_socket *)ctx;
     struct addrinfo hints, *list = NULL, *ai;
+    s->ahead_pos = s->ahead_len = 0;
     char service[8];
     int err = GEMINI_ERR_CONNECT;
     memset(&hints, 0, sizeof hints);
@@ -3277,13 +3317,33 @@ static int gemini__sock_connect(void *ctx, const char *host, unsigned port, long
     return err;
 }
 
+/* Reads what is there (or waits for something): into buf when it is at least as big as the
+   read-ahead, else into the read-ahead, from which the caller is then served. */
 static long gemini__sock_recv(void *ctx, unsigned char *buf, size_t len, long timeout_ms)
 {
     gemini_socket *s = (gemini_socket *)ctx;
     for (;;) {
-        ssize_t n = recv(s->fd, buf, len, 0);
+        size_t n = s->ahead_len - s->ahead_pos;
+        ssize_t got;
         int r;
-        if (n >= 0) return (long)n;
+        if (n > 0) {
+            if (n > len) n = len;
+            memcpy(buf, s->ahead + s->ahead_pos, n);
+            s->ahead_pos += n;
+            return (long)n;
+        }
+        if (len >= sizeof s->ahead) {
+            got = recv(s->fd, buf, len, 0);
+            if (got >= 0) return (long)got;
+        } else {
+            got = recv(s->fd, s->ahead, sizeof s->ahead, 0);
+            if (got == 0) return 0;
+            if (got > 0) {
+                s->ahead_pos = 0;
+                s->ahead_len = (size_t)got;
+                continue;
+            }
+        }
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -GEMINI_ERR_IO;
         r = gemini__poll(s, POLLIN, timeout_ms);
         if (r < 0) return r;
@@ -3425,6 +3485,26 @@ static int gemini__client_connect(gemini_client *c)
     return gemini__tls_start(c);
 }
 
+/* Before reusing a kept connection: did the server close it while it was idle? A look at the
+   socket that does not wait (timeout 0) tells, and also takes in a pending close_notify. */
+static int gemini__client_alive(gemini_client *c)
+{
+    br_ssl_engine_context *eng = &c->ssl.eng;
+    unsigned st = br_ssl_engine_current_state(eng);
+    size_t len;
+    unsigned char *buf;
+    long n;
+    if ((st & BR_SSL_CLOSED) || (st & BR_SSL_RECVAPP)) return 0;  /* closed, or stray bytes */
+    if (!(st & BR_SSL_RECVREC)) return 1;
+    buf = br_ssl_engine_recvrec_buf(eng, &len);
+    n = c->transport.recv(c->transport.ctx, buf, len, 0);
+    if (n == -GEMINI_ERR_TIMEOUT) return 1;   /* nothing to read: still open */
+    if (n <= 0) return 0;
+    br_ssl_engine_recvrec_ack(eng, (size_t)n);
+    st = br_ssl_engine_current_state(eng);
+    return !(st & BR_SSL_CLOSED) && !(st & BR_SSL_RECVAPP);
+}
+
 /* The handshake is over once application data can be sent: note the session for resumption. */
 static int gemini__client_handshake(gemini_client *c)
 {
@@ -3513,7 +3593,8 @@ static int gemini__client_attempt(gemini_client *c, const char *model, const gem
     } else {
         c->reused = 1;
     }
-    gemini_parser_init(&c->parser, c->cfg.all_candidates ? GEMINI_PARSE_ALL_CANDIDATES : 0, fn, user);
+    gemini_parser_init(&c->parser, (c->cfg.all_candidates ? GEMINI_PARSE_ALL_CANDIDATES : 0)
+                       | (c->cfg.thought_signatures ? GEMINI_PARSE_SIGNATURES : 0), fn, user);
     err = gemini__client_send(c, model, body);
     if (!err) err = gemini__client_receive(c, got_bytes);
     return err;
@@ -3531,10 +3612,14 @@ static int gemini__client_run(gemini_client *c, const char *model, const gemini_
     c->reused = c->resumed = 0;
     if (gemini__check_model(model, &name)) return gemini__client_fail(c, GEMINI_ERR_BAD_MODEL, NULL);
     c->deadline_ms = c->cfg.total_timeout_ms > 0 ? gemini__now_ms() + c->cfg.total_timeout_ms : 0;
+    if (c->connected && !gemini__client_alive(c)) gemini__client_disconnect(c);
     reuse = c->connected;
+    c->peer_closed = 0;
     err = gemini__client_attempt(c, name, body, fn, user, &got_bytes);
-    if (err && reuse && !got_bytes && (err == GEMINI_ERR_IO || err == GEMINI_ERR_TRUNCATED)) {
-        /* the server had closed the idle connection: one retry on a fresh one is safe */
+    if (err && reuse && !got_bytes && c->peer_closed) {
+        /* the server closed the kept connection just as we used it (FIN or close_notify, no
+           answer): it did not take the request, so one retry on a fresh connection is safe.
+           A reset is not retried: the server may have read the request already. */
         gemini__client_disconnect(c);
         c->err = GEMINI_OK;
         c->message[0] = '\0';

@@ -46,7 +46,7 @@ static void on_sigint(int sig)
 /* Appends a turn and takes ownership of text (freed here on failure). */
 static int history_push(history *h, const char *role, char *text)
 {
-    gemini_part_spec part = {NULL, NULL, NULL, 0};
+    gemini_part_spec part = {NULL, NULL, NULL, 0, NULL};
     gemini_content turn = {NULL, NULL, 1};
     if (h->count == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 16;

@@ -158,7 +158,7 @@ int main(int argc, char **argv)
     gemini_transport transport = {NULL, my_connect, my_recv, my_send, my_close};
     gemini_config cfg;
     gemini_request req;
-    gemini_part_spec part = {NULL, NULL, NULL, 0};
+    gemini_part_spec part = {NULL, NULL, NULL, 0, NULL};
     gemini_content turn = {"user", NULL, 1};
     const char *model = "gemini-3-flash-preview", *prompt;
     outcome out = {0, 0};

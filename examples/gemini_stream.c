@@ -158,7 +158,7 @@ static void json_field(const char *name, const char *value, size_t len)
 static void print_json_event(const gemini_event *ev)
 {
     static const char *const names[] = {"", "text", "thought", "function_call", "finish",
-                                        "usage", "blocked", "error"};
+                                        "usage", "blocked", "error", "thought_signature"};
     printf("{\"type\":\"%s\"", names[ev->type]);
     switch (ev->type) {
     case GEMINI_EVENT_TEXT:
@@ -180,6 +180,7 @@ static void print_json_event(const gemini_event *ev)
         json_field("status", ev->status, strlen(ev->status));
         json_field("message", ev->text, ev->len);
         break;
+    case GEMINI_EVENT_THOUGHT_SIGNATURE: break;     /* not asked for */
     }
     printf("}\n");
     fflush(stdout);
@@ -213,8 +214,10 @@ static void print_event(run_state *st, const gemini_event *ev)
         fprintf(stderr, "gemini_stream: prompt blocked: %s\n", ev->text);
         break;
     case GEMINI_EVENT_API_ERROR:
-        fprintf(stderr, "gemini_stream: API error %d %s: %s\n", ev->http_status, ev->status, ev->text);
+        fprintf(stderr, "gemini_stream: API error %d %s: %s\n", ev->http_status, ev->status,
+                ev->text);
         break;
+    case GEMINI_EVENT_THOUGHT_SIGNATURE: break;     /* not asked for */
     }
 }
 

@@ -41,6 +41,7 @@ static int on_event(void *user, const gemini_event *ev)
         st->refused = 1;
         fprintf(stderr, "raw_feed: API error %d %s: %s\n", ev->http_status, ev->status, ev->text);
         break;
+    case GEMINI_EVENT_THOUGHT_SIGNATURE: break;     /* not asked for */
     }
     return 0;
 }

@@ -31,6 +31,8 @@ typedef struct collected {
     char thought[1024];
     char calls[512];
     char finish[32];
+    size_t signature_len;       /* THOUGHT_SIGNATURE bytes, when asked for */
+    int signature_ok;           /* ... and all of them were base64 of "Biscuit" */
     char error_status[32];
     char error_message[256];
     int error_http;
@@ -62,6 +64,13 @@ static int collect(void *user, const gemini_event *ev)
         break;
     case GEMINI_EVENT_FINISH: snprintf(c->finish, sizeof c->finish, "%s", ev->text); break;
     case GEMINI_EVENT_USAGE: c->usage_events++; break;
+    case GEMINI_EVENT_THOUGHT_SIGNATURE: {
+        size_t i;
+        for (i = 0; i < ev->len; i++)       /* tests/data/thoughts.sse: "QmlzY3VpdA" repeated */
+            if (ev->text[i] != "QmlzY3VpdA"[(c->signature_len + i) % 10]) c->signature_ok = 0;
+        c->signature_len += ev->len;
+        break;
+    }
     case GEMINI_EVENT_API_ERROR:
         c->error_http = ev->http_status;
         snprintf(c->error_status, sizeof c->error_status, "%s", ev->status);
@@ -198,6 +207,29 @@ static void test_thoughts_and_calls(void)
     memset(&got, 0, sizeof got);
     CHECK_INT(stream(&client, "call", &got), GEMINI_OK);
     CHECK_STR(got.calls, "get_weather{\"city\": \"Paris\",\"days\": [1,2]}call-1");  /* raw */
+}
+
+static void test_thought_signatures(void)
+{
+    static gemini_client c;
+    gemini_config cfg;
+    collected got;
+    memset(&cfg, 0, sizeof cfg);
+    memset(&got, 0, sizeof got);
+    cfg.api_key = KEY;
+    cfg.base_url = server.url;
+    cfg.ca_file = "tests/pki/ca.pem";
+    cfg.thought_signatures = 1;
+    got.signature_ok = 1;
+    CHECK_INT(gemini_client_init(&c, &cfg), GEMINI_OK);
+    CHECK_INT(stream(&c, "thoughts", &got), GEMINI_OK);
+    CHECK_INT(got.signature_len, 3000);
+    CHECK(got.signature_ok);
+    CHECK_STR(got.text, "Cats purr when content.\n");
+    gemini_client_free(&c);
+    memset(&got, 0, sizeof got);                /* not asked for: none */
+    CHECK_INT(stream(&client, "thoughts", &got), GEMINI_OK);
+    CHECK_INT(got.signature_len, 0);
 }
 
 static void test_close_mid_stream(void)
@@ -468,6 +500,7 @@ int main(void)
     RUN(test_one_byte_writes);
     RUN(test_slow_drip_story);
     RUN(test_thoughts_and_calls);
+    RUN(test_thought_signatures);
     RUN(test_close_mid_stream);
     RUN(test_stall_times_out);
     RUN(test_total_deadline);
