@@ -592,6 +592,9 @@ GEMINI_API int gemini_stream_request(gemini_client *c, const char *model, const 
 
 #include <limits.h>
 #include <stdio.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -672,11 +675,35 @@ static gemini__word gemini__load8(const char *p)
 static const char *gemini__skip_plain(const char *p, const char *end, int ascii_only)
 {
     gemini__word stop_high = ascii_only ? GEMINI__HIGHS : 0;
+#if defined(__SSE2__) && defined(__GNUC__)
+    /* 16 bytes a step where SSE2 is there (every x86-64): bytes < 0x20 are those that a
+       signed compare finds below 0x20 and that are not >= 0x80 (negative as signed) */
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20), zero = _mm_setzero_si128();
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i neg = _mm_cmplt_epi8(v, zero);
+        __m128i ctl = _mm_andnot_si128(neg, _mm_cmplt_epi8(v, space));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                _mm_cmpeq_epi8(v, backslash)), ctl);
+        int mask;
+        if (ascii_only) hit = _mm_or_si128(hit, neg);
+        mask = _mm_movemask_epi8(hit);
+        if (mask) return p + __builtin_ctz((unsigned)mask);
+        p += 16;
+    }
+#endif
     while (end - p >= 8) {
         gemini__word w = gemini__load8(p);
-        if (GEMINI__HAS_LESS(w, 0x20) | GEMINI__HAS_BYTE(w, 0x22) | GEMINI__HAS_BYTE(w, 0x5C)
-            | (w & stop_high))
+        gemini__word hit = GEMINI__HAS_LESS(w, 0x20) | GEMINI__HAS_BYTE(w, 0x22)
+                         | GEMINI__HAS_BYTE(w, 0x5C) | (w & stop_high);
+        if (hit) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return p + (__builtin_ctzll(hit) >> 3);  /* the lowest flag is exact */
+#else
             break;
+#endif
+        }
         p += 8;
     }
     while (p < end) {
@@ -1428,36 +1455,33 @@ enum {
     GEMINI__N_SIGNATURE
 };
 
-static const struct gemini__json_path {
-    unsigned char parent, child;
-    const char *key;
-} gemini__json_paths[] = {
-    {GEMINI__N_ROOT, GEMINI__N_CANDIDATES, "candidates"},
-    {GEMINI__N_ROOT, GEMINI__N_USAGE, "usageMetadata"},
-    {GEMINI__N_ROOT, GEMINI__N_FEEDBACK, "promptFeedback"},
-    {GEMINI__N_ROOT, GEMINI__N_ERROR, "error"},
-    {GEMINI__N_ROOT, GEMINI__N_MODEL_VERSION, "modelVersion"},
-    {GEMINI__N_ROOT, GEMINI__N_RESPONSE_ID, "responseId"},
-    {GEMINI__N_CANDIDATE, GEMINI__N_CONTENT, "content"},
-    {GEMINI__N_CANDIDATE, GEMINI__N_FINISH, "finishReason"},
-    {GEMINI__N_CONTENT, GEMINI__N_PARTS, "parts"},
-    {GEMINI__N_PART, GEMINI__N_TEXT, "text"},
-    {GEMINI__N_PART, GEMINI__N_THOUGHT, "thought"},
-    {GEMINI__N_PART, GEMINI__N_FCALL, "functionCall"},
-    {GEMINI__N_PART, GEMINI__N_SIGNATURE, "thoughtSignature"},
-    {GEMINI__N_FCALL, GEMINI__N_FC_NAME, "name"},
-    {GEMINI__N_FCALL, GEMINI__N_ARGS, "args"},
-    {GEMINI__N_FCALL, GEMINI__N_FC_ID, "id"},
-    {GEMINI__N_USAGE, GEMINI__N_U_PROMPT, "promptTokenCount"},
-    {GEMINI__N_USAGE, GEMINI__N_U_CANDIDATES, "candidatesTokenCount"},
-    {GEMINI__N_USAGE, GEMINI__N_U_THOUGHTS, "thoughtsTokenCount"},
-    {GEMINI__N_USAGE, GEMINI__N_U_CACHED, "cachedContentTokenCount"},
-    {GEMINI__N_USAGE, GEMINI__N_U_TOTAL, "totalTokenCount"},
-    {GEMINI__N_FEEDBACK, GEMINI__N_BLOCK, "blockReason"},
-    {GEMINI__N_ERROR, GEMINI__N_ERR_CODE, "code"},
-    {GEMINI__N_ERROR, GEMINI__N_ERR_MESSAGE, "message"},
-    {GEMINI__N_ERROR, GEMINI__N_ERR_STATUS, "status"}
-};
+/* The keys followed under each container; any other key's value is skipped unread. */
+typedef struct gemini__json_key {
+    unsigned char child, len;
+    const char *name;
+} gemini__json_key;
+
+#define GEMINI__KEY(child, name) {GEMINI__N_##child, sizeof name - 1, name}
+static const gemini__json_key gemini__keys_root[] = {
+    GEMINI__KEY(CANDIDATES, "candidates"), GEMINI__KEY(USAGE, "usageMetadata"),
+    GEMINI__KEY(MODEL_VERSION, "modelVersion"), GEMINI__KEY(RESPONSE_ID, "responseId"),
+    GEMINI__KEY(FEEDBACK, "promptFeedback"), GEMINI__KEY(ERROR, "error")};
+static const gemini__json_key gemini__keys_candidate[] = {
+    GEMINI__KEY(CONTENT, "content"), GEMINI__KEY(FINISH, "finishReason")};
+static const gemini__json_key gemini__keys_content[] = {GEMINI__KEY(PARTS, "parts")};
+static const gemini__json_key gemini__keys_part[] = {
+    GEMINI__KEY(TEXT, "text"), GEMINI__KEY(THOUGHT, "thought"),
+    GEMINI__KEY(SIGNATURE, "thoughtSignature"), GEMINI__KEY(FCALL, "functionCall")};
+static const gemini__json_key gemini__keys_fcall[] = {
+    GEMINI__KEY(FC_NAME, "name"), GEMINI__KEY(ARGS, "args"), GEMINI__KEY(FC_ID, "id")};
+static const gemini__json_key gemini__keys_usage[] = {
+    GEMINI__KEY(U_PROMPT, "promptTokenCount"), GEMINI__KEY(U_CANDIDATES, "candidatesTokenCount"),
+    GEMINI__KEY(U_THOUGHTS, "thoughtsTokenCount"), GEMINI__KEY(U_TOTAL, "totalTokenCount"),
+    GEMINI__KEY(U_CACHED, "cachedContentTokenCount")};
+static const gemini__json_key gemini__keys_feedback[] = {GEMINI__KEY(BLOCK, "blockReason")};
+static const gemini__json_key gemini__keys_error[] = {
+    GEMINI__KEY(ERR_CODE, "code"), GEMINI__KEY(ERR_MESSAGE, "message"),
+    GEMINI__KEY(ERR_STATUS, "status")};
 
 enum {
     GEMINI__J_VALUE, GEMINI__J_KEY_OR_CLOSE, GEMINI__J_KEY, GEMINI__J_COLON,
@@ -1700,12 +1724,23 @@ static void gemini__json_value_done(gemini_json *j, int node, const char *after)
 
 static int gemini__json_child(int parent, const char *key, size_t n)
 {
-    size_t i;
-    for (i = 0; i < sizeof gemini__json_paths / sizeof gemini__json_paths[0]; i++) {
-        const struct gemini__json_path *p = &gemini__json_paths[i];
-        if (p->parent == parent && strlen(p->key) == n && memcmp(p->key, key, n) == 0)
-            return p->child;
+    const gemini__json_key *k;
+    size_t count, i;
+#define GEMINI__KEYS(table) k = table, count = sizeof table / sizeof table[0]
+    switch (parent) {
+    case GEMINI__N_ROOT: GEMINI__KEYS(gemini__keys_root); break;
+    case GEMINI__N_CANDIDATE: GEMINI__KEYS(gemini__keys_candidate); break;
+    case GEMINI__N_CONTENT: GEMINI__KEYS(gemini__keys_content); break;
+    case GEMINI__N_PART: GEMINI__KEYS(gemini__keys_part); break;
+    case GEMINI__N_FCALL: GEMINI__KEYS(gemini__keys_fcall); break;
+    case GEMINI__N_USAGE: GEMINI__KEYS(gemini__keys_usage); break;
+    case GEMINI__N_FEEDBACK: GEMINI__KEYS(gemini__keys_feedback); break;
+    case GEMINI__N_ERROR: GEMINI__KEYS(gemini__keys_error); break;
+    default: return GEMINI__N_SKIP;
     }
+#undef GEMINI__KEYS
+    for (i = 0; i < count; i++)
+        if (k[i].len == n && memcmp(k[i].name, key, n) == 0) return k[i].child;
     return GEMINI__N_SKIP;
 }
 
@@ -1815,7 +1850,7 @@ static void gemini__json_string_start(gemini_json *j, int node)
     j->str_node = node;
     j->state = GEMINI__J_STRING;
     switch (node) {
-    case GEMINI__N_KEY: j->key_len = 0; break;
+    case GEMINI__N_KEY: j->key_len = 0; j->node = GEMINI__N_SKIP; break;
     case GEMINI__N_FC_NAME: j->fname_len = 0; j->fname[0] = '\0'; break;
     case GEMINI__N_FC_ID: j->fid_len = 0; j->fid[0] = '\0'; break;
     case GEMINI__N_FINISH: j->finish_len = 0; j->finish[0] = '\0'; break;
@@ -2042,69 +2077,102 @@ static int gemini__json_number(gemini_json *j, char c, const char *at)
 }
 
 /* The first byte of a value. */
-static void gemini__json_value_start(gemini_json *j, char c, const char *at)
+/* The first byte of a value; returns the position after what it used (a skipped string
+   that lies whole in this input is passed over at once). */
+static const char *gemini__json_value_start(gemini_json *j, const char *at, const char *end)
 {
+    char c = *at;
     if (j->node == GEMINI__N_ARGS && j->capture_depth < 0) {
         j->capture_depth = j->depth;    /* capture the raw bytes of "args" from here */
         j->cap_from = at;
     }
     switch (c) {
-    case '{': case '[': gemini__json_open(j, c); return;
-    case '"': gemini__json_string_start(j, j->node); return;
+    case '{': case '[': gemini__json_open(j, c); break;
+    case '"':
+        gemini__json_string_start(j, j->node);
+        if (j->str_node == GEMINI__N_SKIP) {
+            const char *q = gemini__skip_plain(at + 1, end, 0);
+            if (q < end && *q == '"') {
+                gemini__json_value_done(j, j->node, q + 1);
+                return q + 1;
+            }
+        }
+        break;
     case 't': case 'f': case 'n':
         j->lit = c == 't' ? 0 : c == 'f' ? 1 : 2;
         j->lit_pos = 1;
         j->state = GEMINI__J_LITERAL;
-        return;
-    case '-': j->state = GEMINI__J_NUM_MINUS; j->num = 0; j->num_neg = 1; return;
-    case '.': case '+': gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER); return;
+        break;
+    case '-': j->state = GEMINI__J_NUM_MINUS; j->num = 0; j->num_neg = 1; break;
+    case '.': case '+': gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER); break;
     default:
         if (c >= '0' && c <= '9') {
             j->state = c == '0' ? GEMINI__J_NUM_ZERO : GEMINI__J_NUM_INT;
             j->num = c - '0';
             j->num_neg = 0;
-            return;
+            break;
         }
         gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX);
     }
+    return at + 1;
 }
 
 /* Structural bytes between values: white space, {}[]:, and the start of values. */
-static void gemini__json_structure(gemini_json *j, char c, const char *at)
+/* A key that lies whole in this input, without escapes, is matched where it lies: no copy.
+   Returns the position after its closing quote, or NULL to take the byte-wise way. */
+static const char *gemini__json_key_inline(gemini_json *j, const char *at, const char *end)
 {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return;
+    const char *q = gemini__skip_plain(at + 1, end, 0);
+    int parent = j->stack[j->depth - 1];
+    if (q == end || *q != '"') return NULL;
+    j->node = gemini__json_child(parent, at + 1, (size_t)(q - at - 1));
+    j->key_len = 0;
+    j->state = GEMINI__J_COLON;
+    return q + 1;
+}
+
+/* Structural bytes between values: white space, {}[]:, and the start of values. Returns the
+   position after what it used. */
+static const char *gemini__json_structure(gemini_json *j, const char *at, const char *end)
+{
+    char c = *at;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return at + 1;
     switch (j->state) {
     case GEMINI__J_VALUE_OR_CLOSE:
-        if (c == ']') { gemini__json_close(j, c, at + 1); return; }
+        if (c == ']') { gemini__json_close(j, c, at + 1); break; }
         /* fall through */
     case GEMINI__J_VALUE:
-        gemini__json_value_start(j, c, at);
-        return;
+        return gemini__json_value_start(j, at, end);
     case GEMINI__J_KEY_OR_CLOSE:
-        if (c == '}') { gemini__json_close(j, c, at + 1); return; }
+        if (c == '}') { gemini__json_close(j, c, at + 1); break; }
         /* fall through */
-    case GEMINI__J_KEY:
-        if (c != '"') { gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX); return; }
+    case GEMINI__J_KEY: {
+        const char *after;
+        if (c != '"') { gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX); break; }
+        after = gemini__json_key_inline(j, at, end);
+        if (after) return after;
         gemini__json_string_start(j, GEMINI__N_KEY);
-        return;
+        break;
+    }
     case GEMINI__J_COLON:
-        if (c != ':') { gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX); return; }
-        j->node = gemini__json_child(j->stack[j->depth - 1], j->key, j->key_len);
+        if (c != ':') { gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX); break; }
+        if (j->key_len) j->node = gemini__json_child(j->stack[j->depth - 1], j->key, j->key_len);
         j->state = GEMINI__J_VALUE;
-        return;
+        break;
     case GEMINI__J_AFTER:
-        if (c == '}' || c == ']') { gemini__json_close(j, c, at + 1); return; }
-        if (c != ',') { gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX); return; }
+        if (c == '}' || c == ']') { gemini__json_close(j, c, at + 1); break; }
+        if (c != ',') { gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX); break; }
         if (j->kind[j->depth - 1] == '{') {
             j->state = GEMINI__J_KEY;
         } else {
             j->state = GEMINI__J_VALUE;
             j->node = gemini__json_element(j);
         }
-        return;
+        break;
     default:                            /* GEMINI__J_DONE: only white space may follow */
         gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX);
     }
+    return at + 1;
 }
 
 static void gemini__json_literal(gemini_json *j, char c, const char *at)
@@ -2128,6 +2196,13 @@ GEMINI_DEF int gemini_json_feed(gemini_json *j, const char *data, size_t len)
         if (j->state == GEMINI__J_STRING) {
             p = gemini__json_string(j, p, end);
         } else if (j->state >= GEMINI__J_NUM_MINUS) {
+            if (j->state == GEMINI__J_NUM_INT) {    /* a run of digits at once */
+                while (p < end && *p >= '0' && *p <= '9') {
+                    if (j->num < 100000000000000LL) j->num = j->num * 10 + (*p - '0');
+                    p++;
+                }
+                if (p == end) break;
+            }
             p += gemini__json_number(j, *p, p);
         } else if (j->state == GEMINI__J_LITERAL) {
             gemini__json_literal(j, *p, p);
@@ -2135,8 +2210,7 @@ GEMINI_DEF int gemini_json_feed(gemini_json *j, const char *data, size_t len)
         } else if (j->state >= GEMINI__J_ESCAPE) {
             p += gemini__json_escape(j, *p);
         } else {
-            gemini__json_structure(j, *p, p);
-            p++;
+            p = gemini__json_structure(j, p, end);
         }
     }
     if (!j->err && j->capture_depth >= 0) {
