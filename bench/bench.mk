@@ -1,7 +1,11 @@
 # bench.mk - `make bench`: throughput, CPU, wall time, memory and size figures of gemini_stream.h
 # against their targets (DESIGN.md), printed and written to $(BUILD)/bench.txt. See bench/run.sh.
 BENCH_CFLAGS := -O2
-BENCH_SIZE   := -ffunction-sections -fdata-sections -Wl,--gc-sections
+# size build: unused sections dropped, no unwind tables (C needs none), text and data not
+# page-separated; stripped of symbols, unwind data and compiler notes
+BENCH_SIZE   := -ffunction-sections -fdata-sections -Wl,--gc-sections \
+                -fno-asynchronous-unwind-tables -Wl,-z,noseparate-code
+BENCH_STRIP  := strip -R .eh_frame -R .eh_frame_hdr -R .comment
 BENCH_BINS   := $(BUILD)/bench_core $(BUILD)/bench_runcmd $(BUILD)/bench_cli_Os $(BUILD)/bench_cli_O2 $(BUILD)/bench_impl_Os.o \
                 $(BUILD)/bench_impl_O2.o
 
@@ -21,12 +25,12 @@ $(BUILD)/bench_runcmd: bench/runcmd.c | $(BUILD)
 $(BUILD)/bench_cli_Os: examples/gemini_stream.c gemini_stream.h | $(BUILD)
 	$(CC) -std=c99 -Os $(BENCH_SIZE) -I. -o $@ examples/gemini_stream.c \
 	    -Wl,-Bstatic $(LIBS) -Wl,-Bdynamic
-	strip $@
+	$(BENCH_STRIP) $@
 
 $(BUILD)/bench_cli_O2: examples/gemini_stream.c gemini_stream.h | $(BUILD)
 	$(CC) -std=c99 -O2 $(BENCH_SIZE) -I. -o $@ examples/gemini_stream.c \
 	    -Wl,-Bstatic $(LIBS) -Wl,-Bdynamic
-	strip $@
+	$(BENCH_STRIP) $@
 
 # the library's own code: a translation unit with only the implementation
 $(BUILD)/bench_impl_Os.o: bench/impl.c gemini_stream.h | $(BUILD)

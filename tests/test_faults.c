@@ -13,8 +13,8 @@
    | TCP reset between events (chunk boundary)       | hello~resetN             | GEMINI_ERR_IO             | "Hello, world"               |
    | TCP reset at every 5th byte of the response     | hello~resetN, N = 0..end | GEMINI_ERR_IO; GEMINI_OK  | what the sans-I/O parser     |
    |                                                 |                          | once the response is whole| gives for those N bytes      |
-   | TCP reset before the status line on a           | hello, then hello~reset0 | GEMINI_ERR_IO (after one  | none                         |
-   |   kept-alive connection                         |                          | retry on a new connection)|                              |
+   | TCP reset before the status line on a           | hello, then hello~reset0 | GEMINI_ERR_IO (no retry:  | none                         |
+   |   kept-alive connection                         |                          | the POST may have landed) |                              |
    | server closes while an 8 MB request is sent     | hello~earlyclose         | GEMINI_ERR_IO             | none                         |
    |   (gemini_stream, and gemini_stream_request)    |                          |                           |                              |
    | head that never ends (1 byte/s), total 1500 ms  | hello~headslow1000       | GEMINI_ERR_TIMEOUT ~1.5 s | none                         |
