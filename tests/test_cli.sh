@@ -81,8 +81,7 @@ err_has "total 7"
 
 # --json: one valid JSON object per event
 cli 0 -m call --json Weather
-if python3 -c 'import json,sys
-for line in open(sys.argv[1]): json.loads(line)' "$TMP/out" 2>/dev/null; then ok; else bad "--json output is not JSON lines"; fi
+if "$BUILD/jsonl_check" < "$TMP/out"; then ok; else bad "--json output is not JSON lines"; fi
 grep -q '"type":"function_call","name":"get_weather","args":{"city": "Paris","days": \[1,2\]}' "$TMP/out" && ok || bad "--json function call"
 
 # exit 1: API error, in-stream error, blocked prompt, bad finish reason
