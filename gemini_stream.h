@@ -600,7 +600,11 @@ GEMINI_API int gemini_stream_request(gemini_client *c, const char *model, const 
 #include <time.h>
 
 #ifdef GEMINI_STREAM_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define GEMINI_DEF static __attribute__((unused))  /* a caller uses only what it needs */
+#else
 #define GEMINI_DEF static
+#endif
 #else
 #define GEMINI_DEF
 #endif

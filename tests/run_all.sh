@@ -32,6 +32,7 @@ run "$BUILD/e2e_tests"
 run "$BUILD/fault_tests"
 run sh tests/test_cli.sh
 run sh tests/test_readme.sh
+run sh tests/test_compile.sh
 if [ -d "$CORPUS" ] && [ -x "$BUILD/conformance" ]; then
     run "$BUILD/conformance" "$CORPUS"
 fi

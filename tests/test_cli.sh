@@ -119,6 +119,20 @@ kill -INT $CLIPID
 wait $CLIPID
 [ $? -eq 130 ] && ok || bad "SIGINT should exit 130"
 
+# --help and --version print and exit 0, with no key needed
+GEMINI_API_KEY= GOOGLE_API_KEY= "$CLI" --help > "$TMP/out" 2>&1
+[ $? -eq 0 ] && grep -q -- "--base-url" "$TMP/out" && ok || bad "--help"
+GEMINI_API_KEY= GOOGLE_API_KEY= "$CLI" --version > "$TMP/out" 2>&1
+[ $? -eq 0 ] && grep -q "^gemini_stream [0-9]" "$TMP/out" && ok || bad "--version"
+
+# GOOGLE_API_KEY wins over GEMINI_API_KEY (the official SDKs' order); the base URL may come
+# from GOOGLE_GEMINI_BASE_URL
+GOOGLE_API_KEY=google-key-1 GEMINI_API_KEY=gemini-key-2 GOOGLE_GEMINI_BASE_URL="$URL" \
+    "$CLI" --cacert tests/pki/ca.pem -m hello Hi > "$TMP/out" 2> "$TMP/err"
+[ $? -eq 0 ] && ok || bad "GOOGLE_GEMINI_BASE_URL"
+body_has "x-goog-api-key: google-key-1"
+if grep -q "google-key-1\|gemini-key-2" "$TMP/out" "$TMP/err"; then bad "key printed"; else ok; fi
+
 # the examples: a custom transport with the library's sockets compiled out, and a raw feed
 GEMINI_API_KEY=$KEY "$BUILD/custom_transport_nosock" --base-url "$URL" --cacert tests/pki/ca.pem \
     -m hello Hi > "$TMP/out" 2> "$TMP/err"
