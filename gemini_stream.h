@@ -1,4 +1,4 @@
-/* gemini_stream.h - v0.1.0 - stream answers from Google's Gemini API in C - MIT licence (end of file)
+/* gemini_stream.h - v0.1.0 - stream answers from Google's Gemini API in C - MIT (end of file)
 
    Do this:
       #define GEMINI_STREAM_IMPLEMENTATION
@@ -16,7 +16,7 @@
       static int on_event(void *user, const gemini_event *ev)
       {
           (void)user;
-          if (ev->type == GEMINI_EVENT_TEXT) { fwrite(ev->text, 1, ev->len, stdout); fflush(stdout); }
+          if (ev->type == GEMINI_EVENT_TEXT) fwrite(ev->text, 1, ev->len, stdout), fflush(stdout);
           return 0;                                        // non-zero cancels the stream
       }
 
@@ -27,7 +27,8 @@
           cfg.api_key = getenv("GEMINI_API_KEY");
           if (gemini_client_init(&client, &cfg) != GEMINI_OK) return 2;
           const char *body = "{\"contents\":[{\"parts\":[{\"text\":\"Hello\"}]}]}";
-          int err = gemini_stream(&client, "gemini-3-flash-preview", body, strlen(body), on_event, NULL);
+          int err = gemini_stream(&client, "gemini-3-flash-preview", body, strlen(body),
+                                  on_event, NULL);
           if (err) fprintf(stderr, "error: %s\n", gemini_client_message(&client));
           gemini_client_free(&client);
           return err ? 1 : 0;
@@ -199,8 +200,8 @@ typedef struct gemini_event {
     const char *args;           /* FUNCTION_CALL: raw JSON value of "args" ("{}" when absent) */
     size_t args_len;
     const char *id;             /* FUNCTION_CALL: "id" ("" when absent) */
-    const char *status;         /* API_ERROR: error.status, e.g. "RESOURCE_EXHAUSTED"; "" otherwise */
-    int http_status;            /* API_ERROR: the response's HTTP status (200 for in-stream errors) */
+    const char *status;         /* API_ERROR: error.status ("RESOURCE_EXHAUSTED"); else "" */
+    int http_status;            /* API_ERROR: the HTTP status (200 for in-stream errors) */
     long code;                  /* API_ERROR: error.code (0 when absent) */
     gemini_usage usage;         /* USAGE */
 } gemini_event;
@@ -307,7 +308,8 @@ typedef struct gemini_sse {
 
 GEMINI_API void gemini_sse_init(gemini_sse *s);
 /* Splits lines and fields; calls fn for data pieces and events. Returns 0 or the sticky error. */
-GEMINI_API int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemini_sse_fn fn, void *user);
+GEMINI_API int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemini_sse_fn fn,
+                               void *user);
 /* End of input: reports an unterminated event (GEMINI_SSE_INCOMPLETE) or raw block. */
 GEMINI_API int gemini_sse_finish(gemini_sse *s, gemini_sse_fn fn, void *user);
 
@@ -444,7 +446,7 @@ typedef struct gemini_config {
     const br_x509_trust_anchor *trust_anchors;  /* your own anchors (kept by pointer) */
     size_t trust_anchor_count;
     /* devices without a clock or a system entropy source */
-    long long (*clock)(void *clock_user);  /* Unix time in seconds for certificate checks [time()] */
+    long long (*clock)(void *clock_user);  /* Unix seconds for certificate checks [time()] */
     void *clock_user;
     const void *entropy;        /* >= 32 random bytes to seed TLS; [the system's source] */
     size_t entropy_len;
@@ -795,7 +797,8 @@ GEMINI_DEF const char *gemini_strerror(int err)
 
 enum {
     GEMINI__H_VERSION, GEMINI__H_MINOR, GEMINI__H_SP1, GEMINI__H_STATUS, GEMINI__H_SP2,
-    GEMINI__H_STATUS_LF, GEMINI__H_REASON, GEMINI__H_LINE_LF, GEMINI__H_LINE_START, GEMINI__H_NAME, GEMINI__H_OWS,
+    GEMINI__H_STATUS_LF, GEMINI__H_REASON, GEMINI__H_LINE_LF, GEMINI__H_LINE_START,
+    GEMINI__H_NAME, GEMINI__H_OWS,
     GEMINI__H_VALUE, GEMINI__H_END_LF
 };
 
@@ -827,7 +830,8 @@ static int gemini__head_fail(gemini_http_head *h, int err)
 }
 
 /* Calls fn for each comma-separated token of the value (trimmed); stops at the first error. */
-static int gemini__head_tokens(gemini_http_head *h, int (*fn)(gemini_http_head *, const char *, size_t))
+static int gemini__head_tokens(gemini_http_head *h,
+                               int (*fn)(gemini_http_head *, const char *, size_t))
 {
     const char *s = h->value, *end = h->value + h->value_len;
     while (s < end) {
@@ -1160,7 +1164,10 @@ static int gemini__chunk_byte(gemini_body *b, char c)
     case GEMINI__C_SIZE_WS:             /* BWS, allowed only before a chunk extension */
         if (c == ' ' || c == '\t') { b->state = GEMINI__C_SIZE_WS; return GEMINI_OK; }
         if (c == ';') { b->state = GEMINI__C_EXT_NAME0; return GEMINI_OK; }
-        if (c == '\r' && b->state == GEMINI__C_SIZE_MORE) { b->state = GEMINI__C_SIZE_LF; return GEMINI_OK; }
+        if (c == '\r' && b->state == GEMINI__C_SIZE_MORE) {
+            b->state = GEMINI__C_SIZE_LF;
+            return GEMINI_OK;
+        }
         if (b->state == GEMINI__C_SIZE_WS || c == '\n') return GEMINI_ERR_CHUNK_FRAMING;
         return GEMINI_ERR_CHUNK_SIZE;      /* garbage right after the digits */
     case GEMINI__C_SIZE_LF:
@@ -2009,7 +2016,8 @@ static int gemini__json_escape(gemini_json *j, char c)
         j->state = GEMINI__J_STRING;
         return 1;
     case GEMINI__J_UNICODE:
-        if (!gemini__is_hex((unsigned char)c, &v)) return gemini__json_fail(j, GEMINI_ERR_JSON_ESCAPE), 1;
+        if (!gemini__is_hex((unsigned char)c, &v))
+            return gemini__json_fail(j, GEMINI_ERR_JSON_ESCAPE), 1;
         j->ucode = (j->ucode << 4) | v;
         if (++j->udigits == 4) gemini__json_unicode(j);
         return 1;
@@ -2353,7 +2361,8 @@ static int gemini__parser_head_done(gemini_parser *p)
     else if (h->chunked) mode = GEMINI_BODY_CHUNKED;
     else if (h->content_length >= 0) mode = GEMINI_BODY_LENGTH;
     if (mode == GEMINI_BODY_CLOSE) h->keep_alive = 0;
-    gemini_body_init(&p->body, mode, (unsigned long long)(h->content_length < 0 ? 0 : h->content_length));
+    gemini_body_init(&p->body, mode,
+                     (unsigned long long)(h->content_length < 0 ? 0 : h->content_length));
     if (h->status < 200 || h->status > 299) {
         p->body_kind = GEMINI__BODY_ERROR;
         p->json.http_status = h->status;
@@ -2509,31 +2518,59 @@ static void gemini__w_parts(gemini__writer *w, const gemini_part_spec *parts, si
     size_t i;
     gemini__ws(w, "[");
     for (i = 0; i < count; i++) {
+        const gemini_part_spec *ps = &parts[i];
         if (i) gemini__w(w, ",", 1);
-        if (parts[i].raw) {
-            gemini__ws(w, parts[i].raw);
-        } else if (parts[i].data || parts[i].mime_type) {
+        if (ps->raw) {
+            gemini__ws(w, ps->raw);
+        } else if (ps->data || ps->mime_type) {
             gemini__ws(w, "{\"inlineData\":{\"mimeType\":");
-            gemini__w_string(w, parts[i].mime_type ? parts[i].mime_type : "application/octet-stream");
+            gemini__w_string(w, ps->mime_type ? ps->mime_type : "application/octet-stream");
             gemini__ws(w, ",\"data\":\"");
-            gemini__w_base64(w, (const unsigned char *)parts[i].data, parts[i].data ? parts[i].data_len : 0);
+            gemini__w_base64(w, (const unsigned char *)ps->data, ps->data ? ps->data_len : 0);
             gemini__ws(w, "\"}}");
         } else {
             gemini__ws(w, "{\"text\":");
-            gemini__w_string(w, parts[i].text ? parts[i].text : "");
+            gemini__w_string(w, ps->text ? ps->text : "");
             gemini__ws(w, "}");
         }
     }
     gemini__ws(w, "]");
 }
 
+/* Members written only when present: "key": value, with the comma when one is needed. */
+static void gemini__w_member_long(gemini__writer *w, int *first, int present, const char *key,
+                                  long v)
+{
+    if (!present) return;
+    gemini__w_key(w, first, key);
+    gemini__w_long(w, v);
+}
+
+static void gemini__w_member_number(gemini__writer *w, int *first, int present, const char *key,
+                                    double v)
+{
+    if (!present) return;
+    gemini__w_key(w, first, key);
+    gemini__w_number(w, v);
+}
+
+/* as_json: the value is raw JSON written as it is, else a string to quote */
+static void gemini__w_member_text(gemini__writer *w, int *first, const char *key, const char *v,
+                                  int as_json)
+{
+    if (!v) return;
+    gemini__w_key(w, first, key);
+    if (as_json) gemini__ws(w, v);
+    else gemini__w_string(w, v);
+}
+
 static void gemini__w_thinking(gemini__writer *w, const gemini_request *r)
 {
     int first = 1;
     gemini__ws(w, "{");
-    if (r->include_thoughts) { gemini__w_key(w, &first, "includeThoughts"); gemini__ws(w, "true"); }
-    if (r->has_thinking_budget) { gemini__w_key(w, &first, "thinkingBudget"); gemini__w_long(w, r->thinking_budget); }
-    if (r->thinking_level) { gemini__w_key(w, &first, "thinkingLevel"); gemini__w_string(w, r->thinking_level); }
+    gemini__w_member_text(w, &first, "includeThoughts", r->include_thoughts ? "true" : NULL, 1);
+    gemini__w_member_long(w, &first, r->has_thinking_budget, "thinkingBudget", r->thinking_budget);
+    gemini__w_member_text(w, &first, "thinkingLevel", r->thinking_level, 0);
     gemini__ws(w, "}");
 }
 
@@ -2542,10 +2579,11 @@ static void gemini__w_generation(gemini__writer *w, const gemini_request *r)
     int first = 1;
     size_t i;
     gemini__ws(w, "{");
-    if (r->has_temperature) { gemini__w_key(w, &first, "temperature"); gemini__w_number(w, r->temperature); }
-    if (r->has_top_p) { gemini__w_key(w, &first, "topP"); gemini__w_number(w, r->top_p); }
-    if (r->top_k) { gemini__w_key(w, &first, "topK"); gemini__w_long(w, r->top_k); }
-    if (r->max_output_tokens) { gemini__w_key(w, &first, "maxOutputTokens"); gemini__w_long(w, r->max_output_tokens); }
+    gemini__w_member_number(w, &first, r->has_temperature, "temperature", r->temperature);
+    gemini__w_member_number(w, &first, r->has_top_p, "topP", r->top_p);
+    gemini__w_member_long(w, &first, r->top_k != 0, "topK", r->top_k);
+    gemini__w_member_long(w, &first, r->max_output_tokens != 0, "maxOutputTokens",
+                          r->max_output_tokens);
     if (r->stop_sequence_count) {
         gemini__w_key(w, &first, "stopSequences");
         gemini__ws(w, "[");
@@ -2555,14 +2593,29 @@ static void gemini__w_generation(gemini__writer *w, const gemini_request *r)
         }
         gemini__ws(w, "]");
     }
-    if (r->has_seed) { gemini__w_key(w, &first, "seed"); gemini__w_long(w, r->seed); }
-    if (r->response_mime_type) { gemini__w_key(w, &first, "responseMimeType"); gemini__w_string(w, r->response_mime_type); }
-    if (r->response_schema) { gemini__w_key(w, &first, "responseSchema"); gemini__ws(w, r->response_schema); }
+    gemini__w_member_long(w, &first, r->has_seed, "seed", r->seed);
+    gemini__w_member_text(w, &first, "responseMimeType", r->response_mime_type, 0);
+    gemini__w_member_text(w, &first, "responseSchema", r->response_schema, 1);
     if (r->include_thoughts || r->has_thinking_budget || r->thinking_level) {
         gemini__w_key(w, &first, "thinkingConfig");
         gemini__w_thinking(w, r);
     }
     gemini__ws(w, "}");
+}
+
+static void gemini__w_safety(gemini__writer *w, const gemini_safety_setting *ss, size_t count)
+{
+    size_t i;
+    gemini__ws(w, "[");
+    for (i = 0; i < count; i++) {
+        if (i) gemini__w(w, ",", 1);
+        gemini__ws(w, "{\"category\":");
+        gemini__w_string(w, ss[i].category ? ss[i].category : "");
+        gemini__ws(w, ",\"threshold\":");
+        gemini__w_string(w, ss[i].threshold ? ss[i].threshold : "");
+        gemini__ws(w, "}");
+    }
+    gemini__ws(w, "]");
 }
 
 static int gemini__request_has_generation(const gemini_request *r)
@@ -2604,7 +2657,6 @@ GEMINI_DEF int gemini_request_write(const gemini_request *r, gemini_bytes_fn out
 {
     gemini__writer w;
     int first = 0;
-    size_t i;
     if (gemini__request_check(r) || !out) return GEMINI_ERR_USAGE;
     w.out = out;
     w.user = user;
@@ -2626,19 +2678,10 @@ GEMINI_DEF int gemini_request_write(const gemini_request *r, gemini_bytes_fn out
     }
     if (r->safety_setting_count) {
         gemini__w_key(&w, &first, "safetySettings");
-        gemini__ws(&w, "[");
-        for (i = 0; i < r->safety_setting_count; i++) {
-            if (i) gemini__w(&w, ",", 1);
-            gemini__ws(&w, "{\"category\":");
-            gemini__w_string(&w, r->safety_settings[i].category ? r->safety_settings[i].category : "");
-            gemini__ws(&w, ",\"threshold\":");
-            gemini__w_string(&w, r->safety_settings[i].threshold ? r->safety_settings[i].threshold : "");
-            gemini__ws(&w, "}");
-        }
-        gemini__ws(&w, "]");
+        gemini__w_safety(&w, r->safety_settings, r->safety_setting_count);
     }
-    if (r->tools) { gemini__w_key(&w, &first, "tools"); gemini__ws(&w, r->tools); }
-    if (r->tool_config) { gemini__w_key(&w, &first, "toolConfig"); gemini__ws(&w, r->tool_config); }
+    gemini__w_member_text(&w, &first, "tools", r->tools, 1);
+    gemini__w_member_text(&w, &first, "toolConfig", r->tool_config, 1);
     if (r->extra && r->extra[0]) { gemini__w(&w, ",", 1); gemini__ws(&w, r->extra); }
     gemini__ws(&w, "}");
     return w.err;
@@ -3038,7 +3081,8 @@ static int gemini__tls_closed(gemini_client *c, int io_err)
     }
     if (e >= BR_ERR_X509_OK && e <= BR_ERR_X509_NOT_TRUSTED)
         return gemini__client_fail(c, GEMINI_ERR_CERT, gemini__x509_reason(e));
-    if (e & BR_ERR_RECV_FATAL_ALERT) snprintf(detail, sizeof detail, "server sent alert %d", e & 255);
+    if (e & BR_ERR_RECV_FATAL_ALERT)
+        snprintf(detail, sizeof detail, "server sent alert %d", e & 255);
     else if (e & BR_ERR_SEND_FATAL_ALERT) snprintf(detail, sizeof detail, "sent alert %d", e & 255);
     else snprintf(detail, sizeof detail, "BearSSL error %d", e);
     return gemini__client_fail(c, GEMINI_ERR_TLS, detail);
@@ -3067,11 +3111,13 @@ static int gemini__tls_pump(gemini_client *c, unsigned want)
         size_t len;
         unsigned char *buf;
         long n, wait = gemini__wait_ms(c, c->cfg.idle_timeout_ms);
-        if (c->cfg.interrupt && *c->cfg.interrupt) return gemini__client_fail(c, GEMINI_ERR_CANCELLED, NULL);
+        if (c->cfg.interrupt && *c->cfg.interrupt)
+            return gemini__client_fail(c, GEMINI_ERR_CANCELLED, NULL);
         if (st & BR_SSL_CLOSED) return gemini__tls_closed(c, 0);
         if (st & BR_SSL_SENDREC) {
             buf = br_ssl_engine_sendrec_buf(eng, &len);
-            n = wait == 0 ? -GEMINI_ERR_TIMEOUT : c->transport.send(c->transport.ctx, buf, len, wait);
+            n = wait == 0 ? -GEMINI_ERR_TIMEOUT
+                          : c->transport.send(c->transport.ctx, buf, len, wait);
             if (n <= 0) return gemini__tls_closed(c, n < 0 ? (int)-n : GEMINI_ERR_IO);
             br_ssl_engine_sendrec_ack(eng, (size_t)n);
             continue;
@@ -3367,7 +3413,8 @@ static int gemini__connect_one(gemini_socket *s, const struct addrinfo *ai, long
 #endif
     setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (connect(s->fd, ai->ai_addr, ai->ai_addrlen) == 0) return GEMINI_OK;
-    r = (errno == EINPROGRESS || errno == EINTR) ? gemini__poll(s, POLLOUT, timeout_ms) : -GEMINI_ERR_CONNECT;
+    r = (errno == EINPROGRESS || errno == EINTR) ? gemini__poll(s, POLLOUT, timeout_ms)
+                                                 : -GEMINI_ERR_CONNECT;
     if (r > 0 && getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0)
         return GEMINI_OK;
     close(s->fd);
@@ -3435,7 +3482,8 @@ static long gemini__sock_send(void *ctx, const unsigned char *buf, size_t len, l
         ssize_t n = send(s->fd, buf, len, MSG_NOSIGNAL);
         int r;
         if (n > 0) return (long)n;
-        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -GEMINI_ERR_IO;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            return -GEMINI_ERR_IO;
         r = gemini__poll(s, POLLOUT, timeout_ms);
         if (r < 0) return r;
     }
@@ -3464,7 +3512,8 @@ static int gemini__parse_url(gemini_client *c, const char *url)
     if (strncmp(url, "https://", 8) != 0) return GEMINI_ERR_BAD_URL;
     h = url + 8;
     path = h + strcspn(h, "/?#");
-    if (*path == '?' || *path == '#' || memchr(h, '@', (size_t)(path - h))) return GEMINI_ERR_BAD_URL;
+    if (*path == '?' || *path == '#' || memchr(h, '@', (size_t)(path - h)))
+        return GEMINI_ERR_BAD_URL;          /* no query, fragment or user info */
     if (*h == '[') {
         end = (const char *)memchr(h, ']', (size_t)(path - h));
         if (!end) return GEMINI_ERR_BAD_URL;
@@ -3477,7 +3526,8 @@ static int gemini__parse_url(gemini_client *c, const char *url)
         else end = path;
     }
     hn = (size_t)(end - h);
-    if (hn == 0 || hn >= sizeof c->host || strcspn(path, "?# \t\r\n") != strlen(path)) return GEMINI_ERR_BAD_URL;
+    if (hn == 0 || hn >= sizeof c->host || strcspn(path, "?# \t\r\n") != strlen(path))
+        return GEMINI_ERR_BAD_URL;
     memcpy(c->host, h, hn);
     c->host[hn] = '\0';
     c->port = 443;
@@ -3485,7 +3535,9 @@ static int gemini__parse_url(gemini_client *c, const char *url)
         unsigned long v = 0;
         const char *q;
         for (q = port; q < path; q++) {
-            if (*q < '0' || *q > '9' || (v = v * 10 + (unsigned long)(*q - '0')) > 65535) return GEMINI_ERR_BAD_URL;
+            if (*q < '0' || *q > '9') return GEMINI_ERR_BAD_URL;
+            v = v * 10 + (unsigned long)(*q - '0');
+            if (v > 65535) return GEMINI_ERR_BAD_URL;
         }
         if (q == port || v == 0) return GEMINI_ERR_BAD_URL;
         c->port = (unsigned)v;
@@ -3523,8 +3575,11 @@ GEMINI_DEF int gemini_client_init(gemini_client *c, const gemini_config *cfg)
     if (c->cfg.connect_timeout_ms <= 0) c->cfg.connect_timeout_ms = 10000;
     if (c->cfg.idle_timeout_ms <= 0) c->cfg.idle_timeout_ms = 60000;
     err = gemini__check_key(c->cfg.api_key);
-    if (err) return gemini__client_fail(c, err, err == GEMINI_ERR_USAGE ? "API key has spaces or control characters" : NULL);
-    if (gemini__parse_url(c, c->cfg.base_url)) return gemini__client_fail(c, GEMINI_ERR_BAD_URL, c->cfg.base_url);
+    if (err == GEMINI_ERR_USAGE)
+        return gemini__client_fail(c, err, "API key has spaces or control characters");
+    if (err) return gemini__client_fail(c, err, NULL);
+    if (gemini__parse_url(c, c->cfg.base_url))
+        return gemini__client_fail(c, GEMINI_ERR_BAD_URL, c->cfg.base_url);
     if (strcspn(c->cfg.api_version, "/?#% \t\r\n") != strlen(c->cfg.api_version))
         return gemini__client_fail(c, GEMINI_ERR_USAGE, "bad API version");
     if (c->cfg.transport) {
@@ -3589,9 +3644,11 @@ static int gemini__client_handshake(gemini_client *c)
     br_ssl_session_parameters before = c->session;
     int had = c->have_session;
     int err = gemini__tls_pump(c, BR_SSL_SENDAPP);
-    if (err) return err < 0 ? gemini__client_fail(c, GEMINI_ERR_TLS, "connection closed during handshake") : err;
+    if (err < 0) return gemini__client_fail(c, GEMINI_ERR_TLS, "connection closed in handshake");
+    if (err) return err;
     br_ssl_engine_get_session_parameters(&c->ssl.eng, &c->session);
-    c->resumed = had && before.session_id_len > 0 && before.session_id_len == c->session.session_id_len
+    c->resumed = had && before.session_id_len > 0
+              && before.session_id_len == c->session.session_id_len
               && memcmp(before.session_id, c->session.session_id, before.session_id_len) == 0;
     c->have_session = 1;
     return GEMINI_OK;
@@ -3688,7 +3745,8 @@ static int gemini__client_run(gemini_client *c, const char *model, const gemini_
     c->message[0] = '\0';
     c->http_status = 0;
     c->reused = c->resumed = 0;
-    if (gemini__check_model(model, &name)) return gemini__client_fail(c, GEMINI_ERR_BAD_MODEL, NULL);
+    if (gemini__check_model(model, &name))
+        return gemini__client_fail(c, GEMINI_ERR_BAD_MODEL, NULL);
     c->deadline_ms = c->cfg.total_timeout_ms > 0 ? gemini__now_ms() + c->cfg.total_timeout_ms : 0;
     if (c->connected && !gemini__client_alive(c)) gemini__client_disconnect(c);
     reuse = c->connected;
@@ -3730,7 +3788,8 @@ GEMINI_DEF int gemini_stream_request(gemini_client *c, const char *model, const 
     if (!c) return GEMINI_ERR_USAGE;
     b.raw = NULL;
     b.req = req;
-    if (gemini_request_size(req, &b.len)) return gemini__client_fail(c, GEMINI_ERR_USAGE, "bad request");
+    if (gemini_request_size(req, &b.len))
+        return gemini__client_fail(c, GEMINI_ERR_USAGE, "bad request");
     return gemini__client_run(c, model, &b, fn, user);
 }
 
