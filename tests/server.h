@@ -1,5 +1,6 @@
-/* server.h - start and stop the project's TLS test server (build/tls_server) from a test, and
-   read back the requests it logged. Header-only, for the end-to-end test programs. */
+/* server.h - support for the end-to-end test programs: start and stop the project's TLS test
+   server (build/tls_server), read back the requests it logged, time things and count open
+   descriptors. Header-only. */
 #ifndef GEMINI_TEST_SERVER_H
 #define GEMINI_TEST_SERVER_H
 
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <dirent.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct test_server {
@@ -89,6 +92,26 @@ static int server_log_count(const test_server *s, const char *needle)
         p += strlen(needle);
     }
     free(log);
+    return n;
+}
+
+/* ---- clock and descriptors, for timing and leak checks ---- */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Open descriptors of this process (entries of /proc/self/fd). */
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    if (!d) return -1;
+    while (readdir(d)) n++;
+    closedir(d);
     return n;
 }
 

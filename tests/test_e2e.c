@@ -119,23 +119,6 @@ static int stream(gemini_client *c, const char *model, collected *out)
     return gemini_stream(c, model, body, strlen(body), collect, out);
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    if (!d) return -1;
-    while (readdir(d)) n++;
-    closedir(d);
-    return n;
-}
-
 /* ---- cases ---- */
 
 static void test_plain_stream(void)

@@ -174,23 +174,6 @@ static int open_client(gemini_client *c, const char *url, long idle_ms, long tot
     return gemini_client_init(c, &cfg);
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    if (!d) return -1;
-    while (readdir(d)) n++;
-    closedir(d);
-    return n;
-}
-
 static long peak_rss_kb(void)
 {
     struct rusage ru;

@@ -1,5 +1,6 @@
 #!/bin/sh
-# test_readme.sh - every ```c block in README.md compiles (and links) on its own.
+# test_readme.sh - every ```c block in README.md compiles (and links) on its own, and so does
+# the TL;DR example at the top of gemini_stream.h.
 BUILD=${BUILD:-build}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -8,6 +9,8 @@ awk -v dir="$TMP" '
     /^```/ { inblock = 0; next }
     inblock { print > out }
 ' README.md
+awk '/TL;DR:/ { f = 1; next } /CONFIGURATION MACROS/ { f = 0 } f' gemini_stream.h |
+    sed 's/^      //' > "$TMP/block0_tldr.c"
 pass=0
 fail=0
 for f in "$TMP"/block*.c; do

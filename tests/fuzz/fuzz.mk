@@ -1,4 +1,44 @@
-# fuzz.mk - libFuzzer targets and their corpus replay (filled in by the fuzzing work)
-.PHONY: fuzz
-fuzz:
-	@echo "no fuzz targets yet"
+# fuzz.mk - libFuzzer targets, one per layer (make fuzz), and their seed corpora replayed
+# without libFuzzer by gcc builds with AddressSanitizer and UBSan (make fuzz-replay).
+# Included by the main Makefile, which defines BUILD, WARN, SAN and LIBS.
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="json sse"] [-j2]
+#   make fuzz FUZZ_CFLAGS=-DFUZZ_MASK_KNOWN FUZZ_OUT=build/fuzz-masked   (known bugs hidden)
+#   make fuzz-replay
+# See tests/fuzz/README.md.
+FUZZ_TARGETS ?= http_head chunked sse json pipeline request
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_CFLAGS  ?=
+FUZZ_FLAGS   ?= -timeout=1 -rss_limit_mb=2048
+FUZZ_SRC     := tests/fuzz
+FUZZ_OUT     ?= $(BUILD)/fuzz
+FUZZ_DEPS    := $(FUZZ_SRC)/fuzz_common.h gemini_stream.h
+FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/replay_%)
+
+.PHONY: fuzz fuzz-build fuzz-replay $(FUZZ_TARGETS:%=fuzz-run-%)
+
+$(FUZZ_OUT):
+	@mkdir -p $@
+
+# libFuzzer builds: the fuzzer's own main, every sanitizer finding fatal
+$(FUZZ_OUT)/fuzz_%: $(FUZZ_SRC)/fuzz_%.c $(FUZZ_DEPS) | $(FUZZ_OUT)
+	$(FUZZ_CC) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined $(FUZZ_CFLAGS) -I. -o $@ $< $(LIBS)
+
+# standalone builds: driver.c runs the target over files and directories
+$(FUZZ_OUT)/replay_%: $(FUZZ_SRC)/fuzz_%.c $(FUZZ_SRC)/driver.c $(FUZZ_DEPS) | $(FUZZ_OUT)
+	$(CC) $(WARN) -O1 -g $(SAN) $(FUZZ_CFLAGS) -I. -o $@ $< $(FUZZ_SRC)/driver.c $(LIBS)
+
+fuzz-build: deps $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%)
+
+# one target; the summaries are gathered by `fuzz` (with make -j they run side by side)
+fuzz-run-%: deps $(FUZZ_OUT)/fuzz_%
+	-@sh $(FUZZ_SRC)/run.sh $* $(FUZZ_SECONDS) $(FUZZ_OUT) $(FUZZ_FLAGS)
+
+fuzz: $(FUZZ_TARGETS:%=fuzz-run-%)
+	@echo "== fuzz summary ($(FUZZ_SECONDS)s per target)"
+	@bad=0; for t in $(FUZZ_TARGETS); do cat $(FUZZ_OUT)/$$t.summary; \
+	    grep -q 'crashes: 0$$' $(FUZZ_OUT)/$$t.summary || bad=1; done; exit $$bad
+
+fuzz-replay: deps $(FUZZ_REPLAY_BINS)
+	@sh $(FUZZ_SRC)/replay.sh $(FUZZ_OUT) $(FUZZ_TARGETS)
