@@ -2130,6 +2130,12 @@ static const char *gemini__json_value_start(gemini_json *j, const char *at, cons
 }
 
 /* Structural bytes between values: white space, {}[]:, and the start of values. */
+static const char *gemini__skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+    return p;
+}
+
 /* A key that lies whole in this input, without escapes, is matched where it lies: no copy.
    Returns the position after its closing quote, or NULL to take the byte-wise way. */
 static const char *gemini__json_key_inline(gemini_json *j, const char *at, const char *end)
@@ -2140,7 +2146,12 @@ static const char *gemini__json_key_inline(gemini_json *j, const char *at, const
     j->node = gemini__json_child(parent, at + 1, (size_t)(q - at - 1));
     j->key_len = 0;
     j->state = GEMINI__J_COLON;
-    return q + 1;
+    q = gemini__skip_ws(q + 1, end);    /* the usual ": " right away */
+    if (q < end && *q == ':') {
+        j->state = GEMINI__J_VALUE;
+        q = gemini__skip_ws(q + 1, end);
+    }
+    return q;
 }
 
 /* Structural bytes between values: white space, {}[]:, and the start of values. Returns the
@@ -2175,7 +2186,10 @@ static const char *gemini__json_structure(gemini_json *j, const char *at, const 
         if (c == '}' || c == ']') { gemini__json_close(j, c, at + 1); break; }
         if (c != ',') { gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX); break; }
         if (j->kind[j->depth - 1] == '{') {
+            const char *q = gemini__skip_ws(at + 1, end), *after;
             j->state = GEMINI__J_KEY;
+            if (q < end && *q == '"' && (after = gemini__json_key_inline(j, q, end)) != NULL)
+                return after;           /* the next key follows the comma at once */
         } else {
             j->state = GEMINI__J_VALUE;
             j->node = gemini__json_element(j);

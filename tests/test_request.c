@@ -28,8 +28,9 @@ static int write_and_parse(const gemini_request *req, split_buf *body, jv *v)
     gemini_json_init(&scan, NULL, NULL);
     gemini_json_feed(&scan, body->p, body->len);
     CHECK_INT(gemini_json_end(&scan), GEMINI_OK);
-    py = popen("command -v python3 >/dev/null 2>&1 && python3 -c 'import json,sys; "
-               "json.load(sys.stdin)' || exit 0", "w");
+    /* python3 when there is one; else the body is just read, so that the write never fails */
+    py = popen("if command -v python3 >/dev/null 2>&1; then python3 -c 'import json,sys; "
+               "json.load(sys.stdin)'; else cat >/dev/null; fi", "w");
     if (py) {
         fwrite(body->p, 1, body->len, py);
         CHECK_INT(pclose(py), 0);
