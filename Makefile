@@ -15,8 +15,12 @@ TESTS    := $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fault_tests $(BUILD)
 UNIT_SRC := tests/test_main.c tests/test_impl.c tests/test_http_head.c tests/test_body.c \
             tests/test_sse.c tests/test_json.c tests/test_parser.c tests/test_request.c
 
-.PHONY: all deps test demo conformance clean
+.PHONY: all deps test demo conformance check-valgrind clean
 all: deps $(EXAMPLES) $(BUILD)/tls_server
+
+# fuzzing (make fuzz, make fuzz-replay) and benchmarks (make bench) have their own rules
+include tests/fuzz/fuzz.mk
+include bench/bench.mk
 
 deps:
 	@sh tools/ensure_deps.sh
@@ -51,8 +55,12 @@ $(BUILD)/fault_tests: tests/test_faults.c tests/test.h tests/server.h gemini_str
 $(BUILD)/conformance: tests/conformance.c tests/split.h tests/json_reader.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/conformance.c $(LIBS)
 
-test: all $(TESTS)
-	@sh tests/run_all.sh
+# CHECK_VALGRIND=1 adds the end-to-end suite under valgrind (as .ci/run does)
+test: all $(TESTS) $(FUZZ_REPLAY_BINS)
+	@CHECK_VALGRIND=$(CHECK_VALGRIND) sh tests/run_all.sh
+
+check-valgrind: all $(BUILD)/tls_server
+	@sh tests/check_valgrind.sh
 
 demo: all
 	@sh examples/demo.sh
@@ -62,7 +70,3 @@ conformance: deps $(BUILD)/conformance
 
 clean:
 	rm -rf $(BUILD)
-
-# fuzzing (make fuzz) and benchmarks (make bench) have their own rules
-include tests/fuzz/fuzz.mk
-include bench/bench.mk

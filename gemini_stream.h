@@ -354,6 +354,7 @@ typedef struct gemini_json {
     char part[GEMINI_PART_MAX + 1];
     char fname[128];
     char fid[64];
+    char sig[256];              /* a THOUGHT_SIGNATURE piece, NUL-terminated */
     char finish[32];            /* finishReason of the candidate being read */
     char finishes[8][32];       /* the document's finish reasons, by candidate, until it ends */
     int finish_cand[8];
@@ -593,6 +594,7 @@ GEMINI_API int gemini_stream_request(gemini_client *c, const char *model, const 
 #define GEMINI_STREAM_IMPLEMENTATION_DONE
 
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
@@ -1556,7 +1558,7 @@ GEMINI_DEF void gemini_json_reset(gemini_json *j)
 
 GEMINI_DEF void gemini_json_init(gemini_json *j, gemini_event_fn fn, void *user)
 {
-    memset(j, 0, offsetof(gemini_json, part));
+    memset(j, 0, sizeof *j);            /* once: later documents clear what they use */
     j->fn = fn;
     j->user = user;
     j->http_status = 200;
@@ -1821,12 +1823,18 @@ static void gemini__json_out(gemini_json *j, const char *s, size_t n)
         else { memcpy(j->key + j->key_len, s, n); j->key_len += n; }
         break;
     case GEMINI__N_TEXT: gemini__json_text(j, s, n); break;
-    case GEMINI__N_SIGNATURE: {         /* streamed as it comes: signatures run to kilobytes */
-        gemini_event ev;
-        gemini__json_event(j, &ev, GEMINI_EVENT_THOUGHT_SIGNATURE, s, n);
-        gemini__json_emit(j, &ev);
+    case GEMINI__N_SIGNATURE:           /* streamed as it comes: signatures run to kilobytes */
+        while (n > 0 && !j->err) {
+            gemini_event ev;
+            size_t take = n < sizeof j->sig - 1 ? n : sizeof j->sig - 1;
+            memcpy(j->sig, s, take);    /* a copy, to end it with a NUL like every event text */
+            j->sig[take] = '\0';
+            gemini__json_event(j, &ev, GEMINI_EVENT_THOUGHT_SIGNATURE, j->sig, take);
+            gemini__json_emit(j, &ev);
+            s += take;
+            n -= take;
+        }
         break;
-    }
     case GEMINI__N_FC_NAME:             /* a cut name would call the wrong function */
         if (n >= sizeof j->fname - j->fname_len) gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
         else gemini__append(j->fname, sizeof j->fname, &j->fname_len, s, n);
@@ -2097,7 +2105,10 @@ static const char *gemini__json_value_start(gemini_json *j, const char *at, cons
     if (j->node == GEMINI__N_ARGS && j->capture_depth < 0) {
         j->capture_depth = j->depth;    /* capture the raw bytes of "args" from here */
         j->cap_from = at;
+        j->part_len = 0;                /* a repeated "args": the last one counts */
     }
+    if (c != '{' && c != '[' && j->node < GEMINI__N_KEY)
+        j->node = GEMINI__N_SKIP;       /* a scalar where an object belongs means nothing */
     switch (c) {
     case '{': case '[': gemini__json_open(j, c); break;
     case '"':
@@ -2494,11 +2505,19 @@ static void gemini__w_key(gemini__writer *w, int *first, const char *key)
     gemini__w(w, ":", 1);
 }
 
+/* A JSON number whatever the locale: printf writes the locale's decimal point ("0,5" under
+   de_DE), which becomes '.' here. */
 static void gemini__w_number(gemini__writer *w, double v)
 {
-    char buf[32];
+    char buf[48], *dot;
+    const char *point = localeconv()->decimal_point;
     if (v != v || v > 1e300 || v < -1e300) { if (!w->err) w->err = GEMINI_ERR_USAGE; return; }
     snprintf(buf, sizeof buf, "%.9g", v);
+    if (point && point[0] && strcmp(point, ".") != 0 && (dot = strstr(buf, point)) != NULL) {
+        size_t n = strlen(point);
+        *dot = '.';
+        memmove(dot + 1, dot + n, strlen(dot + n) + 1);
+    }
     gemini__ws(w, buf);
 }
 

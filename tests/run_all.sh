@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every test program and ends with one line "N passed, N failed" summing theirs.
-# The corpus conformance run joins in when ../shared/corpus (or $CORPUS) exists.
+# The corpus conformance run joins in when ../shared/corpus (or $CORPUS) exists, and the
+# valgrind run of the end-to-end suite when CHECK_VALGRIND=1.
 BUILD=${BUILD:-build}
 CORPUS=${CORPUS:-../shared/corpus}
 total_pass=0
@@ -33,6 +34,8 @@ run "$BUILD/fault_tests"
 run sh tests/test_cli.sh
 run sh tests/test_readme.sh
 run sh tests/test_compile.sh
+run sh tests/fuzz/replay.sh "$BUILD/fuzz"
+[ "${CHECK_VALGRIND:-}" = 1 ] && run sh tests/check_valgrind.sh
 if [ -d "$CORPUS" ] && [ -x "$BUILD/conformance" ]; then
     run "$BUILD/conformance" "$CORPUS"
 fi

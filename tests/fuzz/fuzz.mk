@@ -21,24 +21,26 @@ $(FUZZ_OUT):
 	@mkdir -p $@
 
 # libFuzzer builds: the fuzzer's own main, every sanitizer finding fatal
-$(FUZZ_OUT)/fuzz_%: $(FUZZ_SRC)/fuzz_%.c $(FUZZ_DEPS) | $(FUZZ_OUT)
+$(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%): $(FUZZ_OUT)/fuzz_%: $(FUZZ_SRC)/fuzz_%.c $(FUZZ_DEPS) | $(FUZZ_OUT)
 	$(FUZZ_CC) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined $(FUZZ_CFLAGS) -I. -o $@ $< $(LIBS)
 
 # standalone builds: driver.c runs the target over files and directories
-$(FUZZ_OUT)/replay_%: $(FUZZ_SRC)/fuzz_%.c $(FUZZ_SRC)/driver.c $(FUZZ_DEPS) | $(FUZZ_OUT)
+$(FUZZ_REPLAY_BINS): $(FUZZ_OUT)/replay_%: $(FUZZ_SRC)/fuzz_%.c $(FUZZ_SRC)/driver.c $(FUZZ_DEPS) | $(FUZZ_OUT)
 	$(CC) $(WARN) -O1 -g $(SAN) $(FUZZ_CFLAGS) -I. -o $@ $< $(FUZZ_SRC)/driver.c $(LIBS)
 
 fuzz-build: deps $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%)
 
 # one target; the summaries are gathered by `fuzz` (with make -j they run side by side)
-fuzz-run-%: deps $(FUZZ_OUT)/fuzz_%
+$(FUZZ_TARGETS:%=fuzz-run-%): fuzz-run-%: deps $(FUZZ_OUT)/fuzz_%
 	-@sh $(FUZZ_SRC)/run.sh $* $(FUZZ_SECONDS) $(FUZZ_OUT) $(FUZZ_FLAGS)
 
 fuzz: $(FUZZ_TARGETS:%=fuzz-run-%)
 	@echo "== fuzz summary ($(FUZZ_SECONDS)s per target)"
-	@bad=0; for t in $(FUZZ_TARGETS); do cat $(FUZZ_OUT)/$$t.summary; \
-	    grep -q 'crashes: 0$$' $(FUZZ_OUT)/$$t.summary || bad=1; done; exit $$bad
+	@bad=0; for t in $(FUZZ_TARGETS); do \
+	    if [ -f $(FUZZ_OUT)/$$t.summary ]; then cat $(FUZZ_OUT)/$$t.summary; \
+	    else echo "fuzz_$$t: did not run"; bad=1; fi; \
+	    grep -q 'crashes: 0$$' $(FUZZ_OUT)/$$t.summary 2>/dev/null || bad=1; done; exit $$bad
 
 fuzz-replay: deps $(FUZZ_REPLAY_BINS)
 	@sh $(FUZZ_SRC)/replay.sh $(FUZZ_OUT) $(FUZZ_TARGETS)

@@ -14,6 +14,7 @@ work=$out/corpus/$t
 art=$out/artifacts/$t
 log=$out/$t.log
 mkdir -p "$work" "$art"
+rm -f "$out/$t.summary"
 rm -f "$art"/*
 for f in "$seeds"/*; do                 # copy seeds that the working corpus lacks
     [ -f "$f" ] && [ ! -e "$work/${f##*/}" ] && cp "$f" "$work/"
@@ -33,7 +34,7 @@ corp=$(printf '%s\n' "$last" | sed -n 's/.* corp: \([^ ]*\).*/\1/p')
 found=$(ls "$art" 2>/dev/null | grep -c -E '^(crash|leak|timeout|oom|slow-unit)-')
 line="fuzz_$t: ${execs:-0} executions, cov: ${cov:-?} ft: ${ft:-?} corpus ${corp:-?}, crashes: $found"
 if [ "$found" -ne 0 ] || [ "$rc" -ne 0 ]; then
-    line="$line (exit $rc) -> $art/"
+    line="$line (exit $rc) -> $art/$(ls "$art" | head -n 1)"
     reason=$(grep -a -m 1 -E 'invariant broken|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|SUMMARY' "$log")
     [ -n "$reason" ] && line="$line
     $reason"
