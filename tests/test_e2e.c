@@ -4,8 +4,7 @@
 #define GEMINI_STREAM_IMPLEMENTATION
 #include "gemini_stream.h"
 
-#include <dirent.h>
-#include <time.h>
+#include <sys/resource.h>
 
 #include "test.h"
 #include "server.h"
@@ -436,6 +435,94 @@ static void test_rsa_certificate(void)
     server_stop(&s);
 }
 
+/* Trust from PEM in memory, and from the caller's own anchors (here: those another client
+   decoded from the PEM file). */
+static void test_trust_from_memory_and_anchors(void)
+{
+    static gemini_client a, b;
+    static char pem[8192];
+    gemini_config cfg;
+    collected got;
+    FILE *f = fopen("tests/pki/ca.pem", "rb");
+    size_t n = f ? fread(pem, 1, sizeof pem, f) : 0;
+    if (f) fclose(f);
+    CHECK(n > 0);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.api_key = KEY;
+    cfg.base_url = server.url;
+    cfg.ca_pem = pem;
+    cfg.ca_pem_len = n;
+    CHECK_INT(gemini_client_init(&a, &cfg), GEMINI_OK);
+    memset(&got, 0, sizeof got);
+    CHECK_INT(stream(&a, "hello", &got), GEMINI_OK);
+    CHECK_STR(got.text, "Hello, world!\n");
+    cfg.ca_pem = NULL;
+    cfg.trust_anchors = a.anchors;
+    cfg.trust_anchor_count = a.anchor_count;
+    CHECK_INT(gemini_client_init(&b, &cfg), GEMINI_OK);
+    memset(&got, 0, sizeof got);
+    CHECK_INT(stream(&b, "hello", &got), GEMINI_OK);
+    CHECK_STR(got.text, "Hello, world!\n");
+    gemini_client_free(&b);
+    gemini_client_free(&a);
+    cfg.trust_anchors = NULL;
+    cfg.ca_pem = "not a certificate";
+    cfg.ca_pem_len = strlen(cfg.ca_pem);
+    CHECK_INT(gemini_client_init(&a, &cfg), GEMINI_ERR_TRUST);
+    gemini_client_free(&a);
+}
+
+/* The certificate clock can be supplied: in 2200 the test certificates have expired. */
+static long long year_2200(void *user)
+{
+    (void)user;
+    return 7258118400LL;
+}
+
+static void test_supplied_clock(void)
+{
+    static gemini_client c;
+    gemini_config cfg;
+    collected got;
+    memset(&cfg, 0, sizeof cfg);
+    memset(&got, 0, sizeof got);
+    cfg.api_key = KEY;
+    cfg.base_url = server.url;
+    cfg.ca_file = "tests/pki/ca.pem";
+    cfg.clock = year_2200;
+    CHECK_INT(gemini_client_init(&c, &cfg), GEMINI_OK);
+    CHECK_INT(stream(&c, "hello", &got), GEMINI_ERR_CERT);
+    CHECK(strstr(gemini_client_message(&c), "expired") != NULL);
+    gemini_client_free(&c);
+}
+
+/* 1000 requests in a row on one kept connection: no heap call, no growth, no new connection. */
+static void test_thousand_requests(void)
+{
+    static gemini_client c;
+    collected got;
+    long before_alloc, before_rss;
+    struct rusage ru;
+    int i, bad = 0;
+    CHECK_INT(open_client(&c, server.url, 5000, 0), GEMINI_OK);
+    memset(&got, 0, sizeof got);
+    CHECK_INT(stream(&c, "hello", &got), GEMINI_OK);
+    getrusage(RUSAGE_SELF, &ru);
+    before_rss = ru.ru_maxrss;
+    before_alloc = allocations;
+    for (i = 0; i < 1000; i++) {
+        memset(&got, 0, sizeof got);
+        if (stream(&c, "hello", &got) != GEMINI_OK || strcmp(got.text, "Hello, world!\n") != 0)
+            bad++;
+    }
+    getrusage(RUSAGE_SELF, &ru);
+    CHECK_INT(bad, 0);
+    CHECK_INT(allocations - before_alloc, 0);
+    CHECK_INT(c.connections, 1);
+    CHECK(ru.ru_maxrss - before_rss < 1024);        /* KiB: flat */
+    gemini_client_free(&c);
+}
+
 static void test_builtin_roots_refuse_test_ca(void)
 {
     static gemini_client c;
@@ -499,6 +586,9 @@ int main(void)
     RUN(test_bad_certificates);
     RUN(test_rsa_certificate);
     RUN(test_builtin_roots_refuse_test_ca);
+    RUN(test_trust_from_memory_and_anchors);
+    RUN(test_supplied_clock);
+    RUN(test_thousand_requests);
     gemini_client_free(&client);
     if (open_fds() != fds_before) {
         fprintf(stderr, "FAIL descriptors: %d open before, %d after\n", fds_before, open_fds());
