@@ -113,6 +113,9 @@
 #ifndef GEMINI_PART_MAX
 #define GEMINI_PART_MAX 8192
 #endif
+#if GEMINI_PART_MAX < 16
+#error "GEMINI_PART_MAX must be at least 16 (a part's text is delivered in UTF-8 pieces)"
+#endif
 #ifndef GEMINI_ERROR_MESSAGE_MAX
 #define GEMINI_ERROR_MESSAGE_MAX 1024
 #endif
@@ -2224,21 +2227,37 @@ static void gemini__json_literal(gemini_json *j, char c, const char *at)
     gemini__json_value_done(j, j->node, at + 1);
 }
 
+/* While "args" is captured, its bytes may not outgrow the part buffer: returns where this
+   step must stop so that the limit falls on the same byte however the input is split, or
+   NULL when the next byte would already be one too many. */
+static const char *gemini__json_capture_stop(gemini_json *j, const char *p, const char *end)
+{
+    size_t room = GEMINI_PART_MAX - j->part_len;
+    if (j->capture_depth < 0) return end;
+    if ((size_t)(p - j->cap_from) >= room) {
+        gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
+        return NULL;
+    }
+    return (size_t)(end - j->cap_from) > room ? j->cap_from + room : end;
+}
+
 GEMINI_DEF int gemini_json_feed(gemini_json *j, const char *data, size_t len)
 {
     const char *p = data, *end = data + len;
     if (j->err) return j->err;
     if (j->capture_depth >= 0) j->cap_from = data;
     while (p < end && !j->err) {
+        const char *stop = gemini__json_capture_stop(j, p, end);
+        if (!stop) break;
         if (j->state == GEMINI__J_STRING) {
-            p = gemini__json_string(j, p, end);
+            p = gemini__json_string(j, p, stop);
         } else if (j->state >= GEMINI__J_NUM_MINUS) {
             if (j->state == GEMINI__J_NUM_INT) {    /* a run of digits at once */
-                while (p < end && *p >= '0' && *p <= '9') {
+                while (p < stop && *p >= '0' && *p <= '9') {
                     if (j->num < 100000000000000LL) j->num = j->num * 10 + (*p - '0');
                     p++;
                 }
-                if (p == end) break;
+                if (p == stop) continue;
             }
             p += gemini__json_number(j, *p, p);
         } else if (j->state == GEMINI__J_LITERAL) {
@@ -2247,12 +2266,11 @@ GEMINI_DEF int gemini_json_feed(gemini_json *j, const char *data, size_t len)
         } else if (j->state >= GEMINI__J_ESCAPE) {
             p += gemini__json_escape(j, *p);
         } else {
-            p = gemini__json_structure(j, p, end);
+            p = gemini__json_structure(j, p, stop);
         }
     }
     if (!j->err && j->capture_depth >= 0) {
         size_t n = (size_t)(end - j->cap_from);
-        if (n > GEMINI_PART_MAX - j->part_len) return gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
         memcpy(j->part + j->part_len, j->cap_from, n);
         j->part_len += n;
     }

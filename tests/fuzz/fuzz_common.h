@@ -222,19 +222,12 @@ static inline void fz_feed_small(fz_feed_fn feed, void *ctx, const char *data, s
 }
 
 /* A fresh state struct on the heap, filled with garbage first: an init that forgets a field
-   shows up as a wild value instead of a lucky zero. Building with -DFUZZ_MASK_KNOWN fills it
-   with zeros instead (and the targets clear it before each init), which hides the known
-   "state survives init/reset" bug (see README) so that a campaign can look for others. */
-#ifdef FUZZ_MASK_KNOWN
-#define FZ_DIRT 0x00
-#else
-#define FZ_DIRT 0xA5
-#endif
+   shows up as a wild value instead of a lucky zero. */
 static inline void *fz_dirty_alloc(size_t size)
 {
     void *p = malloc(size);
     if (!p) abort();
-    memset(p, FZ_DIRT, size);
+    memset(p, 0xA5, size);
     return p;
 }
 
@@ -315,9 +308,6 @@ static inline int fz_event_cb(void *user, const gemini_event *ev)
     if (ev->type != GEMINI_EVENT_THOUGHT_SIGNATURE) e->count++;
     FZ_CHECK(ev->type >= GEMINI_EVENT_TEXT && ev->type <= GEMINI_EVENT_THOUGHT_SIGNATURE);
     FZ_CHECK(ev->text != NULL);
-#ifdef FUZZ_MASK_KNOWN                  /* known: signature pieces are not NUL-terminated */
-    if (ev->type != GEMINI_EVENT_THOUGHT_SIGNATURE)
-#endif
     FZ_CHECK_MSG(ev->text[ev->len] == '\0', "text[len] is not NUL (type %d, len %lu)",
                  (int)ev->type, (unsigned long)ev->len);
     FZ_CHECK(ev->args != NULL);
@@ -344,10 +334,8 @@ static inline int fz_event_cb(void *user, const gemini_event *ev)
         break;
     case GEMINI_EVENT_FUNCTION_CALL:
         FZ_CHECK(ev->args_len > 0);
-#ifndef FUZZ_MASK_KNOWN                 /* known: a repeated "args" key concatenates values */
         FZ_CHECK_MSG(fz_json_ok("{\"a\":", ev->args, ev->args_len, "}") == GEMINI_OK,
                      "FUNCTION_CALL args is not a JSON value: %.*s", (int)ev->args_len, ev->args);
-#endif
         fz_str(b, "CALL ");
         fz_quote(b, ev->text, ev->len);
         fz_str(b, " ");

@@ -65,9 +65,6 @@ static void pipe_one(pipe_run *r, const char *in, size_t len, const fz_plan *pla
     const gemini_http_head *h = &r->p->head;
     r->stopped = 0;
     fz_events_reset(&r->ev);
-#ifdef FUZZ_MASK_KNOWN
-    memset(r->p, 0, sizeof *r->p);
-#endif
     gemini_parser_init(r->p, r->flags, pipe_event, r);
     FZ_CHECK(r->p->err == 0 && r->p->done == 0);
     if (way == 0) fz_feed_whole(pipe_feed, r, in, len);

@@ -23,7 +23,7 @@ dict=
 [ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
 echo "fuzz_$t: ${secs}s ..."
 "$out/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$art/" \
-    $dict "$@" "$work" >"$log" 2>&1
+    ${dict:+"$dict"} "$@" "$work" >"$log" 2>&1
 rc=$?
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 [ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
@@ -31,10 +31,16 @@ last=$(grep -a 'cov: ' "$log" | tail -n 1)
 cov=$(printf '%s\n' "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
 ft=$(printf '%s\n' "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 corp=$(printf '%s\n' "$last" | sed -n 's/.* corp: \([^ ]*\).*/\1/p')
-found=$(ls "$art" 2>/dev/null | grep -c -E '^(crash|leak|timeout|oom|slow-unit)-')
+found=0
+first=
+for f in "$art"/crash-* "$art"/leak-* "$art"/timeout-* "$art"/oom-* "$art"/slow-unit-*; do
+    [ -e "$f" ] || continue
+    found=$((found + 1))
+    [ -n "$first" ] || first=$f
+done
 line="fuzz_$t: ${execs:-0} executions, cov: ${cov:-?} ft: ${ft:-?} corpus ${corp:-?}, crashes: $found"
 if [ "$found" -ne 0 ] || [ "$rc" -ne 0 ]; then
-    line="$line (exit $rc) -> $art/$(ls "$art" | head -n 1)"
+    line="$line (exit $rc) -> ${first:-$art/}"
     reason=$(grep -a -m 1 -E 'invariant broken|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|SUMMARY' "$log")
     [ -n "$reason" ] && line="$line
     $reason"
