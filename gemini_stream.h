@@ -22,7 +22,7 @@
 
       int main(void)
       {
-          static gemini_client client;                     // ~37 KiB: keep it off small stacks
+          static gemini_client client;                     // ~40 KiB: keep it off small stacks
           gemini_config cfg = {0};                         // zero means "use the default"
           cfg.api_key = getenv("GEMINI_API_KEY");
           if (gemini_client_init(&client, &cfg) != GEMINI_OK) return 2;
