@@ -12,7 +12,7 @@ EXAMPLES := $(BUILD)/gemini_stream $(BUILD)/chat $(BUILD)/raw_feed $(BUILD)/imag
             $(BUILD)/custom_transport $(BUILD)/custom_transport_nosock
 TESTS    := $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fault_tests $(BUILD)/conformance \
             $(BUILD)/tls_server $(BUILD)/jsonl_check
-UNIT_SRC := tests/test_main.c tests/test_impl.c tests/test_http_head.c tests/test_body.c \
+UNIT_SRC := tests/test_main.c tests/test_run.c tests/test_impl.c tests/test_http_head.c tests/test_body.c \
             tests/test_sse.c tests/test_json.c tests/test_parser.c tests/test_request.c
 
 .PHONY: all deps test demo conformance check-valgrind clean
@@ -45,12 +45,13 @@ $(BUILD)/unit_tests: $(UNIT_SRC) tests/test.h tests/split.h tests/json_reader.h 
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ $(UNIT_SRC) $(LIBS)
 
 # --wrap counts the heap calls the library makes (they are all in this translation unit)
-$(BUILD)/e2e_tests: tests/test_e2e.c tests/test.h tests/server.h gemini_stream.h | $(BUILD)
-	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/test_e2e.c \
+$(BUILD)/e2e_tests: tests/test_e2e.c tests/test_run.c tests/test.h tests/server.h gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/test_e2e.c tests/test_run.c \
 	    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(LIBS)
 
-$(BUILD)/fault_tests: tests/test_faults.c tests/test.h tests/server.h gemini_stream.h | $(BUILD)
-	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/test_faults.c $(LIBS)
+$(BUILD)/fault_tests: tests/test_faults.c tests/test_run.c tests/test.h tests/server.h \
+                      gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/test_faults.c tests/test_run.c $(LIBS)
 
 $(BUILD)/conformance: tests/conformance.c tests/split.h tests/json_reader.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/conformance.c $(LIBS)

@@ -28,7 +28,7 @@ if [ ! -x "$BUILD/tls_server" ]; then
     $CC -std=c99 -O1 -g -o "$BUILD/tls_server" tests/tls_server.c -lbearssl \
         || finish 1 "cannot build $BUILD/tls_server"
 fi
-$CC -std=c99 -O1 -g -I. tests/test_e2e.c -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+$CC -std=c99 -O1 -g -I. tests/test_e2e.c tests/test_run.c -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
     -lbearssl -o "$bin" || finish 1 "cannot build $bin"
 
 echo "== valgrind $bin (log: $log)"

@@ -39,7 +39,11 @@ extern int test_failures_in_case;   /* CHECK failures in the running case */
 
 #define CHECK_STR(s, expected) CHECK_MEM((s), strlen(s), (expected))
 
-/* Runs one case and counts it as passed when no CHECK failed in it. */
+/* Runs one case and counts it as passed when no CHECK failed in it (tests/test_run.c). */
 void test_run(const char *name, void (*fn)(void));
+/* Counts one check made outside a case. */
+void test_count(const char *name, int ok);
+/* Prints "N passed, N failed"; returns the exit status (0 when nothing failed). */
+int test_report(void);
 
 #endif

@@ -538,17 +538,6 @@ static void test_builtin_roots_refuse_test_ca(void)
     gemini_client_free(&c);
 }
 
-int test_failures_in_case;
-static int passed, failed;
-
-void test_run(const char *name, void (*fn)(void))
-{
-    test_failures_in_case = 0;
-    fn();
-    if (test_failures_in_case == 0) passed++;
-    else { failed++; fprintf(stderr, "FAIL %s\n", name); }
-}
-
 #define RUN(fn) test_run(#fn, fn)
 
 int main(void)
@@ -590,15 +579,11 @@ int main(void)
     RUN(test_supplied_clock);
     RUN(test_thousand_requests);
     gemini_client_free(&client);
-    if (open_fds() != fds_before) {
-        fprintf(stderr, "FAIL descriptors: %d open before, %d after\n", fds_before, open_fds());
-        failed++;
-    } else {
-        passed++;
-    }
+    if (open_fds() != fds_before)
+        fprintf(stderr, "descriptors: %d open before, %d after\n", fds_before, open_fds());
+    test_count("no descriptor left open", open_fds() == fds_before);
     printf("sizeof(gemini_client) = %zu, sizeof(gemini_parser) = %zu\n", sizeof(gemini_client),
            sizeof(gemini_parser));
     server_stop(&server);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_report();
 }

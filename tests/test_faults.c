@@ -619,17 +619,6 @@ static void test_random_faults_on_one_client(void)
 
 /* ---- main ---- */
 
-int test_failures_in_case;
-static int passed, failed;
-
-void test_run(const char *name, void (*fn)(void))
-{
-    test_failures_in_case = 0;
-    fn();
-    if (test_failures_in_case == 0) passed++;
-    else { failed++; fprintf(stderr, "FAIL %s\n", name); }
-}
-
 #define RUN(fn) test_run(#fn, fn)
 
 int main(void)
@@ -664,13 +653,9 @@ int main(void)
     RUN(test_open_after_last_event);
     RUN(test_random_faults_on_one_client);
     fds_after = open_fds();
-    if (fds_after != fds_before) {
-        fprintf(stderr, "FAIL descriptors: %d open before, %d after\n", fds_before, fds_after);
-        failed++;
-    } else {
-        passed++;
-    }
+    if (fds_after != fds_before)
+        fprintf(stderr, "descriptors: %d open before, %d after\n", fds_before, fds_after);
+    test_count("no descriptor left open", fds_after == fds_before);
     server_stop(&server);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_report();
 }
