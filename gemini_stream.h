@@ -327,9 +327,6 @@ typedef struct gemini_json {
     int saw_error;              /* the document carried {"error": ...} (an API_ERROR was sent) */
     gemini_event_fn fn;
     void *user;
-    /* results kept across documents */
-    char model_version[64];
-    char response_id[64];
     /* private: the lexer */
     int state;
     int depth;
@@ -366,6 +363,9 @@ typedef struct gemini_json {
     char err_status[32];
     char err_message[GEMINI_ERROR_MESSAGE_MAX];
     size_t fname_len, fid_len, finish_len, block_len, err_status_len, err_message_len;
+    /* results kept across documents (after the part buffer: gemini_json_reset leaves them) */
+    char model_version[64];     /* the last "modelVersion" seen */
+    char response_id[64];       /* the last "responseId" seen */
     size_t model_version_len, response_id_len;
     long err_code;
     int saw_usage;
@@ -1539,14 +1539,7 @@ GEMINI_DEF void gemini_json_reset(gemini_json *j)
     gemini_event_fn fn = j->fn;
     void *user = j->user;
     int all = j->all_candidates, sig = j->signatures, status = j->http_status;
-    char version[sizeof j->model_version], id[sizeof j->response_id];
-    memcpy(version, j->model_version, sizeof version);
-    memcpy(id, j->response_id, sizeof id);
     memset(j, 0, offsetof(gemini_json, part));   /* the part buffer needs no clearing */
-    memcpy(j->model_version, version, sizeof version);
-    memcpy(j->response_id, id, sizeof id);
-    j->model_version_len = strlen(version);
-    j->response_id_len = strlen(id);
     j->fn = fn;
     j->user = user;
     j->all_candidates = all;
