@@ -2136,7 +2136,6 @@ static const char *gemini__json_value_start(gemini_json *j, const char *at, cons
     return at + 1;
 }
 
-/* Structural bytes between values: white space, {}[]:, and the start of values. */
 static const char *gemini__skip_ws(const char *p, const char *end)
 {
     while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
