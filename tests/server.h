@@ -115,4 +115,13 @@ static int open_fds(void)
     return n;
 }
 
+/* A client config for the test server: its URL, the test CA, the given key; the rest default. */
+static void test_config(gemini_config *cfg, const char *url, const char *key)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->api_key = key;
+    cfg->base_url = url;
+    cfg->ca_file = "tests/pki/ca.pem";
+}
+
 #endif

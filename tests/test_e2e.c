@@ -104,10 +104,7 @@ static const char *body = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\
 static int open_client(gemini_client *c, const char *url, long idle_ms, long total_ms)
 {
     gemini_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.api_key = KEY;
-    cfg.base_url = url;
-    cfg.ca_file = "tests/pki/ca.pem";
+    test_config(&cfg, url, KEY);
     cfg.idle_timeout_ms = idle_ms;
     cfg.total_timeout_ms = total_ms;
     return gemini_client_init(c, &cfg);
@@ -196,11 +193,8 @@ static void test_thought_signatures(void)
     static gemini_client c;
     gemini_config cfg;
     collected got;
-    memset(&cfg, 0, sizeof cfg);
     memset(&got, 0, sizeof got);
-    cfg.api_key = KEY;
-    cfg.base_url = server.url;
-    cfg.ca_file = "tests/pki/ca.pem";
+    test_config(&cfg, server.url, KEY);
     cfg.thought_signatures = 1;
     got.signature_ok = 1;
     CHECK_INT(gemini_client_init(&c, &cfg), GEMINI_OK);
@@ -484,11 +478,8 @@ static void test_supplied_clock(void)
     static gemini_client c;
     gemini_config cfg;
     collected got;
-    memset(&cfg, 0, sizeof cfg);
     memset(&got, 0, sizeof got);
-    cfg.api_key = KEY;
-    cfg.base_url = server.url;
-    cfg.ca_file = "tests/pki/ca.pem";
+    test_config(&cfg, server.url, KEY);
     cfg.clock = year_2200;
     CHECK_INT(gemini_client_init(&c, &cfg), GEMINI_OK);
     CHECK_INT(stream(&c, "hello", &got), GEMINI_ERR_CERT);

@@ -164,10 +164,7 @@ static response story;
 static int open_client(gemini_client *c, const char *url, long idle_ms, long total_ms)
 {
     gemini_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.api_key = KEY;
-    cfg.base_url = url;
-    cfg.ca_file = "tests/pki/ca.pem";
+    test_config(&cfg, url, KEY);
     cfg.connect_timeout_ms = 2000;
     cfg.idle_timeout_ms = idle_ms;
     cfg.total_timeout_ms = total_ms;
