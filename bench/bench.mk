@@ -6,8 +6,8 @@ BENCH_CFLAGS := -O2
 BENCH_SIZE   := -ffunction-sections -fdata-sections -Wl,--gc-sections \
                 -fno-asynchronous-unwind-tables -Wl,-z,noseparate-code
 BENCH_STRIP  := strip -R .eh_frame -R .eh_frame_hdr -R .comment
-BENCH_BINS   := $(BUILD)/bench_core $(BUILD)/bench_runcmd $(BUILD)/bench_cli_Os $(BUILD)/bench_cli_O2 $(BUILD)/bench_impl_Os.o \
-                $(BUILD)/bench_impl_O2.o
+BENCH_BINS   := $(BUILD)/bench_core $(BUILD)/bench_runcmd $(BUILD)/bench_cli_Os $(BUILD)/bench_cli_O2 \
+                $(BUILD)/bench_cli_small $(BUILD)/bench_impl_Os.o $(BUILD)/bench_impl_O2.o
 
 .PHONY: bench
 bench: deps $(BENCH_BINS) $(BUILD)/gemini_stream $(BUILD)/tls_server
@@ -24,6 +24,12 @@ $(BUILD)/bench_runcmd: bench/runcmd.c | $(BUILD)
 # size: BearSSL static, libc dynamic, stripped
 $(BUILD)/bench_cli_Os: examples/gemini_stream.c gemini_stream.h | $(BUILD)
 	$(CC) -std=c99 -Os $(BENCH_SIZE) -I. -o $@ examples/gemini_stream.c \
+	    -Wl,-Bstatic $(LIBS) -Wl,-Bdynamic
+	$(BENCH_STRIP) $@
+
+# the same with GEMINI_TLS_SMALL (P-256 through BearSSL's generic curve code)
+$(BUILD)/bench_cli_small: examples/gemini_stream.c gemini_stream.h | $(BUILD)
+	$(CC) -std=c99 -Os -DGEMINI_TLS_SMALL $(BENCH_SIZE) -I. -o $@ examples/gemini_stream.c \
 	    -Wl,-Bstatic $(LIBS) -Wl,-Bdynamic
 	$(BENCH_STRIP) $@
 

@@ -21,8 +21,9 @@ typedef struct test_server {
     char log[256];      /* the request log */
 } test_server;
 
-/* Starts build/tls_server with tests/pki/NAME.pem and NAME.key; returns 0 on success. */
-static int server_start(test_server *s, const char *cert_name)
+/* Starts build/tls_server with tests/pki/NAME.pem and NAME.key, and one more server option
+   when `option` is not NULL; returns 0 on success. */
+static int server_start_with(test_server *s, const char *cert_name, const char *option)
 {
     char cert[128], key[128], line[64];
     int fds[2];
@@ -40,7 +41,8 @@ static int server_start(test_server *s, const char *cert_name)
         close(fds[0]);
         close(fds[1]);
         execl("build/tls_server", "tls_server", "--cert", cert, "--key", key, "--port", "0",
-              "--data", "tests/data", "--log", s->log, "--max-seconds", "240", (char *)NULL);
+              "--data", "tests/data", "--log", s->log, "--max-seconds", "240", option,
+              (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
@@ -54,6 +56,11 @@ static int server_start(test_server *s, const char *cert_name)
     fclose(out);
     snprintf(s->url, sizeof s->url, "https://localhost:%d", s->port);
     return 0;
+}
+
+static int server_start(test_server *s, const char *cert_name)
+{
+    return server_start_with(s, cert_name, NULL);
 }
 
 static void server_stop(test_server *s)

@@ -21,6 +21,7 @@ for cc in gcc clang; do
     check "$cc C99, GEMINI_NO_SOCKETS" $cc -std=c99 $FLAGS -Wconversion -DGEMINI_NO_SOCKETS -c "$TMP/impl.c" -o "$TMP/b.o"
     check "$cc C99, GEMINI_STREAM_STATIC" $cc -std=c99 $FLAGS -DGEMINI_STREAM_STATIC -c "$TMP/impl.c" -o "$TMP/c.o"
     check "$cc C99, GEMINI_TLS_FULL" $cc -std=c99 $FLAGS -DGEMINI_TLS_FULL -c "$TMP/impl.c" -o "$TMP/d.o"
+    check "$cc C99, GEMINI_TLS_SMALL" $cc -std=c99 $FLAGS -Wconversion -DGEMINI_TLS_SMALL -c "$TMP/impl.c" -o "$TMP/d.o"
 done
 for cxx in g++ clang++; do
     command -v $cxx > /dev/null 2>&1 || continue

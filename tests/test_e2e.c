@@ -415,18 +415,43 @@ static void test_bad_certificates(void)
     check_refused("otherca", "trusted");
 }
 
-static void test_rsa_certificate(void)
+/* One stream against a server started with `cert` and `option`; the suite it logged must be
+   `suite` (4 hex digits). big~mb1 crosses many records, so the record layer is exercised. */
+static void check_suite(const char *cert, const char *option, const char *suite)
 {
     static gemini_client c;
     test_server s;
     collected got;
+    char want[32];
     memset(&got, 0, sizeof got);
-    CHECK_INT(server_start(&s, "rsa"), 0);
+    CHECK_INT(server_start_with(&s, cert, option), 0);
     CHECK_INT(open_client(&c, s.url, 5000, 0), GEMINI_OK);
     CHECK_INT(stream(&c, "hello", &got), GEMINI_OK);
     CHECK_STR(got.text, "Hello, world!\n");
+    memset(&got, 0, sizeof got);
+    CHECK_INT(stream(&c, "big~mb1", &got), GEMINI_OK);
+    CHECK(got.text_total == 1024000);
+    snprintf(want, sizeof want, " suite %s\n", suite);
+    if (server_log_count(&s, want) != 2) {
+        fprintf(stderr, "  %s %s: the server did not log%s", cert, option ? option : "", want);
+        CHECK(0);
+    }
     gemini_client_free(&c);
     server_stop(&s);
+}
+
+/* AES-GCM where the CPU has AES-NI and carry-less multiply, else ChaCha20-Poly1305 only; ECDSA
+   and RSA certificates; a server that takes only ChaCha20 gets it. */
+static void test_cipher_suites(void)
+{
+    int aes_gcm = br_aes_x86ni_ctr_get_vtable() != NULL && br_ghash_pclmul_get() != 0;
+#ifdef GEMINI_TLS_FULL
+    aes_gcm = 1;
+#endif
+    check_suite("good", NULL, aes_gcm ? "c02b" : "cca9");   /* ECDHE_ECDSA_WITH_AES_128_GCM */
+    check_suite("rsa", NULL, aes_gcm ? "c02f" : "cca8");    /* ECDHE_RSA_WITH_AES_128_GCM */
+    check_suite("good", "--chacha", "cca9");    /* ECDHE_ECDSA_WITH_CHACHA20_POLY1305 */
+    check_suite("rsa", "--chacha", "cca8");     /* ECDHE_RSA_WITH_CHACHA20_POLY1305 */
 }
 
 /* Trust from PEM in memory, and from the caller's own anchors (here: those another client
@@ -564,7 +589,7 @@ int main(void)
     RUN(test_bad_input);
     RUN(test_connection_refused);
     RUN(test_bad_certificates);
-    RUN(test_rsa_certificate);
+    RUN(test_cipher_suites);
     RUN(test_builtin_roots_refuse_test_ca);
     RUN(test_trust_from_memory_and_anchors);
     RUN(test_supplied_clock);

@@ -52,7 +52,8 @@
  *
  * Log (--log, opened with O_APPEND; one record per request, written with a single write() so
  * that records of concurrent connections never interleave, though they may come in any order):
- *   === conn C req R resumed 0|1 alpn http/1.1      (alpn "-" when none was negotiated)
+ *   === conn C req R resumed 0|1 alpn http/1.1 suite XXXX
+ *       (alpn "-" when none was negotiated; suite: the cipher suite number, 4 hex digits)
  *   <request head as received, up to and including the blank line><Content-Length body bytes>
  *   \n=== end\n
  * C counts connections whose handshake succeeded (from 1, in handshake order); R counts the
@@ -102,6 +103,7 @@ struct options {
     const char *cert, *key, *data_dir, *log_path;
     long port, max_seconds;
     int verbose;
+    int chacha;             /* --chacha: accept only the ChaCha20-Poly1305 suites */
 };
 
 /* Wraps the LRU cache to notice resumption: BearSSL resumes only a session that load() found. */
@@ -136,6 +138,7 @@ struct conn {
     unsigned long id, requests;
     int resumed;
     const char *alpn;
+    unsigned suite;         /* the negotiated cipher suite */
 };
 
 struct request {
@@ -359,8 +362,12 @@ static unsigned issuer_key_type(const br_x509_certificate *leaf)
     return type ? (unsigned)type : BR_KEYTYPE_EC;
 }
 
-static int setup_tls(struct server *s, const char *cert, const char *key)
+static int setup_tls(struct server *s, const char *cert, const char *key, int chacha)
 {
+    static const uint16_t chacha_suites[] = {
+        BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+    };
     static const char *alpn[] = { "http/1.1" };
     if (load_pem(cert, on_cert, s) < 0 || s->chain_len == 0) {
         fprintf(stderr, "tls_server: no certificate read from %s\n", cert);
@@ -377,6 +384,7 @@ static int setup_tls(struct server *s, const char *cert, const char *key)
         br_ssl_server_init_full_ec(&s->sc, s->chain, s->chain_len,
                                    issuer_key_type(&s->chain[0]), br_skey_decoder_get_ec(&s->skey));
     br_ssl_engine_set_versions(&s->sc.eng, BR_TLS12, BR_TLS12);
+    if (chacha) br_ssl_engine_set_suites(&s->sc.eng, chacha_suites, 2);
     br_ssl_engine_set_buffer(&s->sc.eng, s->iobuf, sizeof s->iobuf, 1);
     br_ssl_engine_set_protocol_names(&s->sc.eng, alpn, 1);
     br_ssl_session_cache_lru_init(&s->cache.lru, s->cache_store, sizeof s->cache_store);
@@ -604,8 +612,9 @@ static void log_request(struct conn *c, const struct request *rq)
     size_t n, len;
     ssize_t w;
     if (c->srv->log_fd < 0) return;
-    n = (size_t)snprintf(first, sizeof first, "=== conn %lu req %lu resumed %d alpn %.100s\n",
-                         c->id, c->requests, c->resumed, c->alpn ? c->alpn : "-");
+    n = (size_t)snprintf(first, sizeof first,
+                         "=== conn %lu req %lu resumed %d alpn %.100s suite %04x\n", c->id,
+                         c->requests, c->resumed, c->alpn ? c->alpn : "-", c->suite);
     len = n + rq->head_len + rq->body_len + sizeof end - 1;
     if (!(rec = malloc(len))) {
         fprintf(stderr, "tls_server: conn %lu: no memory for a log record\n", c->id);
@@ -1015,6 +1024,7 @@ static void note_handshake(struct conn *c)
     br_ssl_engine_get_session_parameters(&c->srv->sc.eng, &params);
     c->resumed = spy->loaded && memcmp(spy->loaded_id, params.session_id, 32) == 0;
     c->alpn = br_ssl_engine_get_selected_protocol(&c->srv->sc.eng);
+    c->suite = params.cipher_suite;
 }
 
 /* Logs a request whose head arrived, and answers it. Requests the server refuses close the
@@ -1239,7 +1249,7 @@ static int listen_local(long port)
 static int usage(void)
 {
     fprintf(stderr, "usage: tls_server --cert FILE --key FILE [--port N] [--data DIR] "
-                    "[--log FILE] [--max-seconds N] [-v]\n");
+                    "[--log FILE] [--max-seconds N] [--chacha] [-v]\n");
     return 2;
 }
 
@@ -1250,6 +1260,7 @@ static int parse_args(int argc, char **argv, struct options *o)
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) { o->verbose = 1; continue; }
+        if (strcmp(a, "--chacha") == 0) { o->chacha = 1; continue; }
         if (!val) return -1;
         i++;
         if (strcmp(a, "--cert") == 0) o->cert = val;
@@ -1268,7 +1279,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 int main(int argc, char **argv)
 {
-    struct options o = { NULL, NULL, "tests/data", NULL, 0, 300, 0 };
+    struct options o = { NULL, NULL, "tests/data", NULL, 0, 300, 0, 0 };
     struct server *s;
     int lfd;
     if (parse_args(argc, argv, &o) < 0) return usage();
@@ -1276,7 +1287,7 @@ int main(int argc, char **argv)
     s->data_dir = o.data_dir;
     s->verbose = o.verbose;
     s->log_fd = -1;
-    if (setup_tls(s, o.cert, o.key) < 0) return 1;
+    if (setup_tls(s, o.cert, o.key, o.chacha) < 0) return 1;
     if (o.log_path &&
         (s->log_fd = open(o.log_path, O_WRONLY | O_CREAT | O_APPEND, 0666)) < 0) {
         fprintf(stderr, "tls_server: cannot open log %s\n", o.log_path);
