@@ -182,11 +182,15 @@ typedef enum gemini_event_type {
     GEMINI_EVENT_USAGE,         /* usage = running token totals of this response */
     GEMINI_EVENT_BLOCKED,       /* text = promptFeedback.blockReason: the prompt was refused */
     GEMINI_EVENT_API_ERROR,     /* text = error.message, status = error.status, http_status */
-    GEMINI_EVENT_THOUGHT_SIGNATURE  /* only when asked for: a piece of the current part's
+    GEMINI_EVENT_THOUGHT_SIGNATURE, /* only when asked for: a piece of the current part's
                                    thoughtSignature (base64). The pieces of one part arrive in
                                    order and concatenate; the part's own event (FUNCTION_CALL,
                                    TEXT, THOUGHT), if it has one, follows them. Gemini 3 wants
                                    the signature sent back with a function call's part. */
+    GEMINI_EVENT_IDLE           /* only from the client: everything received so far has been
+                                   delivered and it is about to wait for the network. The moment
+                                   to flush output you buffer: flushing here rather than after
+                                   each piece holds nothing back and saves a write per piece. */
 } gemini_event_type;
 
 typedef struct gemini_usage {
@@ -495,6 +499,9 @@ typedef struct gemini_client {
     int connected;
     int have_session;
     int peer_closed;            /* the server closed the connection (FIN or close_notify) */
+    int idle_due;               /* events came since the last GEMINI_EVENT_IDLE */
+    gemini_event_fn fn;         /* the caller's callback and its argument, for this request */
+    void *user;
     long long deadline_ms;
     br_ssl_client_context ssl;
     br_x509_minimal_context x509;
@@ -3146,6 +3153,29 @@ static long gemini__wait_ms(gemini_client *c, long limit)
     return limit;
 }
 
+/* The parser's callback: notes that events came, and passes them on. */
+static int gemini__client_event(void *user, const gemini_event *ev)
+{
+    gemini_client *c = (gemini_client *)user;
+    c->idle_due = 1;
+    return c->fn ? c->fn(c->user, ev) : 0;
+}
+
+/* Receives TLS bytes for the engine. Before waiting for the network after events came, says
+   GEMINI_EVENT_IDLE (learning that it would wait takes one read that does not wait). */
+static long gemini__client_recv(gemini_client *c, unsigned char *buf, size_t len, long wait)
+{
+    if (c->idle_due) {
+        gemini_event ev;
+        long n = c->transport.recv(c->transport.ctx, buf, len, 0);
+        if (n != -GEMINI_ERR_TIMEOUT) return n;
+        c->idle_due = 0;
+        gemini__json_event(&c->parser.json, &ev, GEMINI_EVENT_IDLE, "", 0);
+        if (c->fn && c->fn(c->user, &ev) != 0) return -GEMINI_ERR_CANCELLED;
+    }
+    return c->transport.recv(c->transport.ctx, buf, len, wait);
+}
+
 /* Runs the TLS engine until it can take or give application data (`want`). Returns GEMINI_OK,
    -1 when the input ended, or an error. */
 static int gemini__tls_pump(gemini_client *c, unsigned want)
@@ -3170,7 +3200,7 @@ static int gemini__tls_pump(gemini_client *c, unsigned want)
         if (st & want) return GEMINI_OK;
         if (!(st & BR_SSL_RECVREC)) return gemini__client_fail(c, GEMINI_ERR_TLS, "engine stalled");
         buf = br_ssl_engine_recvrec_buf(eng, &len);
-        n = wait == 0 ? -GEMINI_ERR_TIMEOUT : c->transport.recv(c->transport.ctx, buf, len, wait);
+        n = wait == 0 ? -GEMINI_ERR_TIMEOUT : gemini__client_recv(c, buf, len, wait);
         if (n == 0) {                   /* TCP closed without close_notify: framing decides */
             c->peer_closed = 1;
             return -1;
@@ -3841,8 +3871,11 @@ static int gemini__client_attempt(gemini_client *c, const char *model, const gem
     } else {
         c->reused = 1;
     }
+    c->fn = fn;
+    c->user = user;
     gemini_parser_init(&c->parser, (c->cfg.all_candidates ? GEMINI_PARSE_ALL_CANDIDATES : 0)
-                       | (c->cfg.thought_signatures ? GEMINI_PARSE_SIGNATURES : 0), fn, user);
+                       | (c->cfg.thought_signatures ? GEMINI_PARSE_SIGNATURES : 0),
+                       gemini__client_event, c);
     err = gemini__client_send(c, model, body);
     if (!err) err = gemini__client_receive(c, got_bytes);
     return err;
@@ -3863,7 +3896,7 @@ static int gemini__client_run(gemini_client *c, const char *model, const gemini_
     c->deadline_ms = c->cfg.total_timeout_ms > 0 ? gemini__now_ms() + c->cfg.total_timeout_ms : 0;
     if (c->connected && !gemini__client_alive(c)) gemini__client_disconnect(c);
     reuse = c->connected;
-    c->peer_closed = 0;
+    c->peer_closed = c->idle_due = 0;
     err = gemini__client_attempt(c, name, body, fn, user, &got_bytes);
     if (err && reuse && !got_bytes && c->peer_closed) {
         /* the server closed the kept connection just as we used it (FIN or close_notify, no

@@ -158,7 +158,11 @@ static void json_field(const char *name, const char *value, size_t len)
 static void print_json_event(const gemini_event *ev)
 {
     static const char *const names[] = {"", "text", "thought", "function_call", "finish",
-                                        "usage", "blocked", "error", "thought_signature"};
+                                        "usage", "blocked", "error", "thought_signature", ""};
+    if (ev->type == GEMINI_EVENT_IDLE) {
+        fflush(stdout);
+        return;
+    }
     printf("{\"type\":\"%s\"", names[ev->type]);
     switch (ev->type) {
     case GEMINI_EVENT_TEXT:
@@ -181,18 +185,19 @@ static void print_json_event(const gemini_event *ev)
         json_field("message", ev->text, ev->len);
         break;
     case GEMINI_EVENT_THOUGHT_SIGNATURE: break;     /* not asked for */
+    case GEMINI_EVENT_IDLE: break;
     }
     printf("}\n");
-    fflush(stdout);
 }
 
 static void print_event(run_state *st, const gemini_event *ev)
 {
     const options *o = st->opt;
+    if (ev->type != GEMINI_EVENT_TEXT && ev->type != GEMINI_EVENT_USAGE)
+        fflush(stdout);     /* at a pause, or before writing to stderr (keeps a terminal's order) */
     switch (ev->type) {
     case GEMINI_EVENT_TEXT:
         fwrite(ev->text, 1, ev->len, stdout);
-        fflush(stdout);
         st->ended_with_newline = ev->len > 0 && ev->text[ev->len - 1] == '\n';
         break;
     case GEMINI_EVENT_THOUGHT:
@@ -218,6 +223,7 @@ static void print_event(run_state *st, const gemini_event *ev)
                 ev->text);
         break;
     case GEMINI_EVENT_THOUGHT_SIGNATURE: break;     /* not asked for */
+    case GEMINI_EVENT_IDLE: break;                  /* flushed above */
     }
 }
 
@@ -279,6 +285,7 @@ static void build_request(const options *o, const char *prompt, gemini_request *
 int main(int argc, char **argv)
 {
     static gemini_client client;
+    static char out_buf[1 << 16];
     options o;
     run_state st;
     gemini_config cfg;
@@ -308,6 +315,9 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    /* Answer text is flushed whenever the client waits for the network (GEMINI_EVENT_IDLE), so
+       nothing received is held back, and a fast stream is not written piece by piece. */
+    setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;          /* no SA_RESTART: a blocked wait wakes up */
     sigaction(SIGINT, &sa, NULL);

@@ -42,6 +42,7 @@ static int on_event(void *user, const gemini_event *ev)
         fprintf(stderr, "raw_feed: API error %d %s: %s\n", ev->http_status, ev->status, ev->text);
         break;
     case GEMINI_EVENT_THOUGHT_SIGNATURE: break;     /* not asked for */
+    case GEMINI_EVENT_IDLE: break;                  /* only the client says it */
     }
     return 0;
 }

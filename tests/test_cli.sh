@@ -53,6 +53,16 @@ cli 0 -m hello Say hi
 out_is "Hello, world!"
 body_has '{"contents":[{"role":"user","parts":[{"text":"Say hi"}]}]}'
 
+# text is on stdout while the stream is still open: flushed before each wait for the network
+GEMINI_API_KEY=$KEY "$CLI" --base-url "$URL" --cacert tests/pki/ca.pem -m 'hello~drip1500' x \
+    > "$TMP/live" 2>/dev/null < /dev/null &
+CLI_PID=$!
+i=0
+while [ ! -s "$TMP/live" ] && [ $i -lt 12 ]; do sleep 0.1; i=$((i + 1)); done
+if [ "$(cat "$TMP/live")" = "Hello" ]; then ok; else bad "mid-stream stdout is '$(cat "$TMP/live")', expected 'Hello'"; fi
+wait $CLI_PID
+if [ "$(cat "$TMP/live")" = "Hello, world!" ]; then ok; else bad "final stdout is '$(cat "$TMP/live")'"; fi
+
 # the prompt from stdin
 printf 'from stdin\n' | GEMINI_API_KEY=$KEY "$CLI" --base-url "$URL" --cacert tests/pki/ca.pem -m hello - > "$TMP/out" 2>&1
 [ $? -eq 0 ] && ok || bad "stdin prompt"

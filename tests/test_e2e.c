@@ -36,6 +36,8 @@ typedef struct collected {
     char error_message[256];
     int error_http;
     int events, usage_events, cancel_after;
+    int idles, cancel_at_idle;  /* GEMINI_EVENT_IDLE: how many; stop at the first when asked */
+    int texts_since_idle, most_texts_between_idles;
 } collected;
 
 static void add(char *buf, size_t cap, const char *s, size_t n)
@@ -54,7 +56,14 @@ static int collect(void *user, const gemini_event *ev)
     case GEMINI_EVENT_TEXT:
         add(c->text, sizeof c->text, ev->text, ev->len);
         c->text_total += ev->len;
+        if (++c->texts_since_idle > c->most_texts_between_idles)
+            c->most_texts_between_idles = c->texts_since_idle;
         break;
+    case GEMINI_EVENT_IDLE:
+        c->events--;            /* not part of the stream */
+        c->idles++;
+        c->texts_since_idle = 0;
+        return c->cancel_at_idle;
     case GEMINI_EVENT_THOUGHT: add(c->thought, sizeof c->thought, ev->text, ev->len); break;
     case GEMINI_EVENT_FUNCTION_CALL:
         add(c->calls, sizeof c->calls, ev->text, ev->len);
@@ -174,6 +183,18 @@ static void test_slow_drip_story(void)
     CHECK_INT(stream(&client, "story~drip5", &got), GEMINI_OK);
     CHECK(want.text_len == 0 && strlen(want.text) > 500);
     CHECK_STR(got.text, want.text);
+}
+
+/* Each of hello's three events comes 100 ms after the last: the client says IDLE before each
+   wait, so a caller that flushes there shows every piece at once. */
+static void test_idle_between_pieces(void)
+{
+    collected got;
+    memset(&got, 0, sizeof got);
+    CHECK_INT(stream(&client, "hello~drip100", &got), GEMINI_OK);
+    CHECK_STR(got.text, "Hello, world!\n");
+    CHECK_INT(got.most_texts_between_idles, 1);
+    CHECK(got.idles >= 2);
 }
 
 static void test_thoughts_and_calls(void)
@@ -344,8 +365,12 @@ static void test_cancel(void)
     CHECK_INT(stream(&client, "story~drip5", &got), GEMINI_ERR_CANCELLED);
     CHECK_INT(got.events, 1);
     memset(&got, 0, sizeof got);
+    got.cancel_at_idle = 1;     /* stopping at an IDLE event cancels too */
+    CHECK_INT(stream(&client, "story~drip5", &got), GEMINI_ERR_CANCELLED);
+    CHECK_INT(got.idles, 1);
+    memset(&got, 0, sizeof got);
     CHECK_INT(stream(&client, "hello", &got), GEMINI_OK);   /* usable after a cancel */
-    CHECK_INT(client.connections, conns + 1);
+    CHECK_INT(client.connections, conns + 2);
 }
 
 static void test_bad_input(void)
@@ -574,6 +599,7 @@ int main(void)
     RUN(test_request_as_sent);
     RUN(test_one_byte_writes);
     RUN(test_slow_drip_story);
+    RUN(test_idle_between_pieces);
     RUN(test_thoughts_and_calls);
     RUN(test_thought_signatures);
     RUN(test_close_mid_stream);
