@@ -17,9 +17,7 @@ command -v curl >/dev/null 2>&1 || {
 }
 
 # ---- test servers ----
-# Two instances: after a client that negotiated max_fragment_length (our CLI asks for 1 KB
-# records), the test server keeps announcing it to later clients, and OpenSSL (curl) rejects
-# that unsolicited extension. So curl gets a server no such client has touched.
+# One instance for each client, so neither's TLS sessions or connections affect the other's.
 SERVERS=""
 stop_servers() { for p in $SERVERS; do kill "$p" 2>/dev/null; done; }
 trap stop_servers EXIT INT TERM
