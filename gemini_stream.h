@@ -427,8 +427,9 @@ GEMINI_API int gemini_parser_finish(gemini_parser *p);
      GEMINI_OK or GEMINI_ERR_DNS / GEMINI_ERR_CONNECT / GEMINI_ERR_TIMEOUT.
    - recv: wait at most timeout_ms (< 0: no limit; 0: do not wait at all) for data; return the
      bytes read (> 0), 0 when the peer closed the connection, or minus a gemini_error
-     (-GEMINI_ERR_TIMEOUT, -GEMINI_ERR_IO). Never 0 for "no data yet". (The client looks at
-     an idle kept-alive connection with timeout 0 before reusing it.)
+     (-GEMINI_ERR_TIMEOUT, -GEMINI_ERR_IO). Never 0 for "no data yet". (The client reads with
+     timeout 0 to look at an idle kept-alive connection before reusing it, and to learn that it
+     is about to wait, for GEMINI_EVENT_IDLE; a recv that waits anyway only delays that event.)
    - send: write at least one byte within timeout_ms; return the bytes written or minus an error.
    - close: release the connection; called once after each successful connect. */
 typedef struct gemini_transport {
