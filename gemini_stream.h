@@ -474,6 +474,7 @@ typedef struct gemini_config {
 #ifndef GEMINI_NO_SOCKETS
 typedef struct gemini_socket {
     int fd;
+    int drained;                    /* the last recv found nothing: wait before the next one */
     const volatile int *interrupt;
     size_t ahead_pos, ahead_len;    /* read-ahead: BearSSL asks for a record header, then its
                                        body; one recv of what is there saves half the calls */
@@ -3570,9 +3571,10 @@ static int gemini__sock_connect(void *ctx, const char *host, unsigned port, long
 {
     gemini_socket *s = (gemini_socket *)ctx;
     struct addrinfo hints, *list = NULL, *ai;
-    s->ahead_pos = s->ahead_len = 0;
     char service[8];
     int err = GEMINI_ERR_CONNECT;
+    s->ahead_pos = s->ahead_len = 0;
+    s->drained = 0;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;        /* IPv6 and IPv4, in the resolver's order */
     hints.ai_socktype = SOCK_STREAM;
@@ -3601,21 +3603,25 @@ static long gemini__sock_recv(void *ctx, unsigned char *buf, size_t len, long ti
             s->ahead_pos += n;
             return (long)n;
         }
-        if (len >= sizeof s->ahead) {
-            got = recv(s->fd, buf, len, 0);
-            if (got >= 0) return (long)got;
-        } else {
-            got = recv(s->fd, s->ahead, sizeof s->ahead, 0);
-            if (got == 0) return 0;
-            if (got > 0) {
-                s->ahead_pos = 0;
-                s->ahead_len = (size_t)got;
-                continue;
+        if (!s->drained) {
+            if (len >= sizeof s->ahead) {
+                got = recv(s->fd, buf, len, 0);
+                if (got >= 0) return (long)got;
+            } else {
+                got = recv(s->fd, s->ahead, sizeof s->ahead, 0);
+                if (got == 0) return 0;
+                if (got > 0) {
+                    s->ahead_pos = 0;
+                    s->ahead_len = (size_t)got;
+                    continue;
+                }
             }
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -GEMINI_ERR_IO;
+            s->drained = 1;
         }
-        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -GEMINI_ERR_IO;
         r = gemini__poll(s, POLLIN, timeout_ms);
         if (r < 0) return r;
+        s->drained = 0;
     }
 }
 
