@@ -2160,9 +2160,9 @@ static const char *gemini__json_key_inline(gemini_json *j, const char *at, const
     return q;
 }
 
-/* Structural bytes between values: white space, {}[]:, and the start of values. Returns the
-   position after what it used. */
-static const char *gemini__json_structure(gemini_json *j, const char *at, const char *end)
+/* One structural step between values: white space, {}[]:, or the start of a value. Returns
+   the position after what it used. */
+static const char *gemini__json_structure_step(gemini_json *j, const char *at, const char *end)
 {
     char c = *at;
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return at + 1;
@@ -2207,6 +2207,17 @@ static const char *gemini__json_structure(gemini_json *j, const char *at, const 
     return at + 1;
 }
 
+/* Structural steps in a row, without going back to the byte-wise states: until a value's body
+   needs them (a kept string, a number, a literal), the input ends, or a capture runs (its stop
+   must be worked out again after each step). */
+static const char *gemini__json_structure(gemini_json *j, const char *p, const char *end)
+{
+    do {
+        p = gemini__json_structure_step(j, p, end);
+    } while (p < end && j->state < GEMINI__J_STRING && !j->err && j->capture_depth < 0);
+    return p;
+}
+
 static void gemini__json_literal(gemini_json *j, char c, const char *at)
 {
     const char *word = gemini__json_literals[j->lit];
@@ -2225,7 +2236,6 @@ static void gemini__json_literal(gemini_json *j, char c, const char *at)
 static const char *gemini__json_capture_stop(gemini_json *j, const char *p, const char *end)
 {
     size_t room = GEMINI_PART_MAX - j->part_len;
-    if (j->capture_depth < 0) return end;
     if ((size_t)(p - j->cap_from) >= room) {
         gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
         return NULL;
@@ -2239,9 +2249,11 @@ GEMINI_DEF int gemini_json_feed(gemini_json *j, const char *data, size_t len)
     if (j->err) return j->err;
     if (j->capture_depth >= 0) j->cap_from = data;
     while (p < end && !j->err) {
-        const char *stop = gemini__json_capture_stop(j, p, end);
-        if (!stop) break;
-        if (j->state == GEMINI__J_STRING) {
+        const char *stop = end;
+        if (j->capture_depth >= 0 && (stop = gemini__json_capture_stop(j, p, end)) == NULL) break;
+        if (j->state < GEMINI__J_STRING) {
+            p = gemini__json_structure(j, p, stop);
+        } else if (j->state == GEMINI__J_STRING) {
             p = gemini__json_string(j, p, stop);
         } else if (j->state >= GEMINI__J_NUM_MINUS) {
             if (j->state == GEMINI__J_NUM_INT) {    /* a run of digits at once */
@@ -2255,10 +2267,8 @@ GEMINI_DEF int gemini_json_feed(gemini_json *j, const char *data, size_t len)
         } else if (j->state == GEMINI__J_LITERAL) {
             gemini__json_literal(j, *p, p);
             p++;
-        } else if (j->state >= GEMINI__J_ESCAPE) {
-            p += gemini__json_escape(j, *p);
         } else {
-            p = gemini__json_structure(j, p, stop);
+            p += gemini__json_escape(j, *p);
         }
     }
     if (!j->err && j->capture_depth >= 0) {
