@@ -683,7 +683,7 @@ static gemini__word gemini__load8(const char *p)
 
 /* Skips string bytes that need no attention: not '"', not '\\', not a control character,
    and, when ascii_only, not >= 0x80. */
-static const char *gemini__skip_plain(const char *p, const char *end, int ascii_only)
+static inline const char *gemini__skip_plain(const char *p, const char *end, int ascii_only)
 {
     gemini__word stop_high = ascii_only ? GEMINI__HIGHS : 0;
 #if defined(__SSE2__) && defined(__GNUC__)
