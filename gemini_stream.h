@@ -1701,19 +1701,24 @@ static void gemini__json_number_done(gemini_json *j, int node)
     }
 }
 
-/* A value ended just before `after`: finish a capture, then act on what the value was. */
-static void gemini__json_value_done(gemini_json *j, int node, const char *after)
+/* The captured "args" value ended just before `after`: keep its last bytes. Returns 0 when
+   they do not fit. */
+static int gemini__json_capture_end(gemini_json *j, const char *after)
 {
-    if (j->capture_depth == j->depth) {
-        size_t n = (size_t)(after - j->cap_from);
-        if (n > GEMINI_PART_MAX - j->part_len) {
-            gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
-            return;
-        }
-        memcpy(j->part + j->part_len, j->cap_from, n);
-        j->part_len += n;
-        j->capture_depth = -1;
+    size_t n = (size_t)(after - j->cap_from);
+    if (n > GEMINI_PART_MAX - j->part_len) {
+        gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
+        return 0;
     }
+    memcpy(j->part + j->part_len, j->cap_from, n);
+    j->part_len += n;
+    j->capture_depth = -1;
+    return 1;
+}
+
+/* An object that events are made of has closed. */
+static void gemini__json_object_end(gemini_json *j, int node)
+{
     switch (node) {
     case GEMINI__N_PART: gemini__json_part_end(j); break;
     case GEMINI__N_CANDIDATE:
@@ -1725,6 +1730,15 @@ static void gemini__json_value_done(gemini_json *j, int node, const char *after)
     case GEMINI__N_ROOT: gemini__json_root_end(j); break;
     default: break;
     }
+}
+
+/* A value ended just before `after`: finish a capture, then act on what the value was. Inline:
+   it runs for every value, and mostly only sets the next state. */
+static inline void gemini__json_value_done(gemini_json *j, int node, const char *after)
+{
+    if (j->capture_depth == j->depth && !gemini__json_capture_end(j, after)) return;
+    if (node == GEMINI__N_PART || node == GEMINI__N_CANDIDATE || node == GEMINI__N_ROOT)
+        gemini__json_object_end(j, node);
     j->state = j->depth == 0 ? GEMINI__J_DONE : GEMINI__J_AFTER;
     if (j->depth == 0) j->done = 1;
 }
