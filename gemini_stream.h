@@ -1499,6 +1499,23 @@ static const gemini__json_key gemini__keys_error[] = {
     GEMINI__KEY(ERR_CODE, "code"), GEMINI__KEY(ERR_MESSAGE, "message"),
     GEMINI__KEY(ERR_STATUS, "status")};
 
+/* The key table of each container node, indexed by node: a load instead of a switch per key
+   (containers without a table skip whatever they hold). */
+typedef struct gemini__json_table {
+    const gemini__json_key *keys;
+    size_t count;
+} gemini__json_table;
+
+#define GEMINI__TABLE(keys) {keys, sizeof keys / sizeof keys[0]}
+static const gemini__json_table gemini__json_tables[GEMINI__N_KEY] = {
+    {NULL, 0}, {NULL, 0}, {NULL, 0},                /* SKIP, TOP, ROOT_LIST */
+    GEMINI__TABLE(gemini__keys_root), {NULL, 0},    /* ROOT, CANDIDATES */
+    GEMINI__TABLE(gemini__keys_candidate), GEMINI__TABLE(gemini__keys_content),
+    {NULL, 0}, GEMINI__TABLE(gemini__keys_part),    /* PARTS, PART */
+    GEMINI__TABLE(gemini__keys_fcall), {NULL, 0},   /* FCALL, ARGS */
+    GEMINI__TABLE(gemini__keys_usage), GEMINI__TABLE(gemini__keys_feedback),
+    GEMINI__TABLE(gemini__keys_error)};
+
 enum {
     GEMINI__J_VALUE, GEMINI__J_KEY_OR_CLOSE, GEMINI__J_KEY, GEMINI__J_COLON,
     GEMINI__J_VALUE_OR_CLOSE, GEMINI__J_AFTER, GEMINI__J_DONE, GEMINI__J_STRING,
@@ -1745,25 +1762,13 @@ static inline void gemini__json_value_done(gemini_json *j, int node, const char 
 
 /* -- lexing -- */
 
-static int gemini__json_child(int parent, const char *key, size_t n)
+/* Inline: it runs for every key, mostly to find one of two to six names. */
+static inline int gemini__json_child(int parent, const char *key, size_t n)
 {
-    const gemini__json_key *k;
-    size_t count, i;
-#define GEMINI__KEYS(table) k = table, count = sizeof table / sizeof table[0]
-    switch (parent) {
-    case GEMINI__N_ROOT: GEMINI__KEYS(gemini__keys_root); break;
-    case GEMINI__N_CANDIDATE: GEMINI__KEYS(gemini__keys_candidate); break;
-    case GEMINI__N_CONTENT: GEMINI__KEYS(gemini__keys_content); break;
-    case GEMINI__N_PART: GEMINI__KEYS(gemini__keys_part); break;
-    case GEMINI__N_FCALL: GEMINI__KEYS(gemini__keys_fcall); break;
-    case GEMINI__N_USAGE: GEMINI__KEYS(gemini__keys_usage); break;
-    case GEMINI__N_FEEDBACK: GEMINI__KEYS(gemini__keys_feedback); break;
-    case GEMINI__N_ERROR: GEMINI__KEYS(gemini__keys_error); break;
-    default: return GEMINI__N_SKIP;
-    }
-#undef GEMINI__KEYS
-    for (i = 0; i < count; i++)
-        if (k[i].len == n && memcmp(k[i].name, key, n) == 0) return k[i].child;
+    const gemini__json_table *t = &gemini__json_tables[parent];
+    size_t i;
+    for (i = 0; i < t->count; i++)
+        if (t->keys[i].len == n && memcmp(t->keys[i].name, key, n) == 0) return t->keys[i].child;
     return GEMINI__N_SKIP;
 }
 
