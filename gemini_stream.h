@@ -687,19 +687,18 @@ static inline const char *gemini__skip_plain(const char *p, const char *end, int
 {
     gemini__word stop_high = ascii_only ? GEMINI__HIGHS : 0;
 #if defined(__SSE2__) && defined(__GNUC__)
-    /* 16 bytes a step where SSE2 is there (every x86-64): bytes < 0x20 are those that a
-       signed compare finds below 0x20 and that are not >= 0x80 (negative as signed) */
+    /* 16 bytes a step where SSE2 is there (every x86-64). A signed compare below 0x20 finds
+       the control bytes and every byte >= 0x80 (negative): right when ascii_only; otherwise
+       the control bytes are those that an unsigned minimum with 0x1F leaves unchanged. */
     const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-    const __m128i space = _mm_set1_epi8(0x20), zero = _mm_setzero_si128();
+    const __m128i space = _mm_set1_epi8(0x20), below_space = _mm_set1_epi8(0x1F);
     while (end - p >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i neg = _mm_cmplt_epi8(v, zero);
-        __m128i ctl = _mm_andnot_si128(neg, _mm_cmplt_epi8(v, space));
+        __m128i stop = ascii_only ? _mm_cmplt_epi8(v, space)
+                                  : _mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v);
         __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                                _mm_cmpeq_epi8(v, backslash)), ctl);
-        int mask;
-        if (ascii_only) hit = _mm_or_si128(hit, neg);
-        mask = _mm_movemask_epi8(hit);
+                                                _mm_cmpeq_epi8(v, backslash)), stop);
+        int mask = _mm_movemask_epi8(hit);
         if (mask) return p + __builtin_ctz((unsigned)mask);
         p += 16;
     }
