@@ -681,6 +681,27 @@ static gemini__word gemini__load8(const char *p)
     return w;
 }
 
+/* Whether n bytes at a and b are equal. Keys are short: a few word compares (the last one
+   overlapping) cost less than a call to memcmp. */
+static int gemini__same(const char *a, const char *b, size_t n)
+{
+    size_t i;
+    if (n >= 8) {
+        for (i = 0; i + 8 < n; i += 8)
+            if (gemini__load8(a + i) != gemini__load8(b + i)) return 0;
+        return gemini__load8(a + n - 8) == gemini__load8(b + n - 8);
+    }
+    if (n >= 4) {                       /* 4 bytes into longs: at least 32 bits anywhere */
+        unsigned long x[2] = {0, 0}, y[2] = {0, 0};
+        memcpy(&x[0], a, 4), memcpy(&x[1], a + n - 4, 4);
+        memcpy(&y[0], b, 4), memcpy(&y[1], b + n - 4, 4);
+        return x[0] == y[0] && x[1] == y[1];
+    }
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 /* Skips string bytes that need no attention: not '"', not '\\', not a control character,
    and, when ascii_only, not >= 0x80. */
 static inline const char *gemini__skip_plain(const char *p, const char *end, int ascii_only)
@@ -1767,7 +1788,7 @@ static inline int gemini__json_child(int parent, const char *key, size_t n)
     const gemini__json_table *t = &gemini__json_tables[parent];
     size_t i;
     for (i = 0; i < t->count; i++)
-        if (t->keys[i].len == n && memcmp(t->keys[i].name, key, n) == 0) return t->keys[i].child;
+        if (t->keys[i].len == n && gemini__same(t->keys[i].name, key, n)) return t->keys[i].child;
     return GEMINI__N_SKIP;
 }
 
