@@ -1453,6 +1453,15 @@ GEMINI_DEF int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemi
         } else if (s->state == GEMINI__S_VALUE || s->state == GEMINI__S_RAW
                    || s->state == GEMINI__S_SKIP) {
             i = gemini__sse_span(s, data, len, i, fn, user);
+        } else if (s->state == GEMINI__S_LINE_START && len - i >= 5
+                   && memcmp(data + i, "data:", 5) == 0) {
+            /* the line of nearly every event: its name at once, to the state the bytes one
+               by one through gemini__sse_head_byte would reach */
+            memcpy(s->name, "data", 4);
+            s->name_len = 4;
+            s->state = GEMINI__S_VALUE_START;
+            gemini__sse_field_start(s, fn, user);
+            i += 5;
         } else {
             int r = gemini__sse_head_byte(s, c, fn, user);
             if (r > 0) break;
