@@ -1848,7 +1848,8 @@ static void gemini__json_open(gemini_json *j, char kind)
     }
 }
 
-static void gemini__json_close(gemini_json *j, char c, const char *after)
+/* A container closes (inline: ~9 times a Gemini event, from the structural loop). */
+static inline void gemini__json_close(gemini_json *j, char c, const char *after)
 {
     if (j->kind[j->depth - 1] != (c == '}' ? '{' : '[')) {
         gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX);
