@@ -1802,7 +1802,7 @@ static inline int gemini__json_child(int parent, const char *key, size_t n)
 }
 
 /* The node of the next element of the innermost array. */
-static int gemini__json_element(gemini_json *j)
+static inline int gemini__json_element(gemini_json *j)
 {
     switch (j->stack[j->depth - 1]) {
     case GEMINI__N_ROOT_LIST: return GEMINI__N_ROOT;
