@@ -330,8 +330,6 @@ typedef struct gemini_json {
     /* private: the lexer */
     int state;
     int depth;
-    unsigned char stack[GEMINI_JSON_MAX_DEPTH];  /* path node of each open container */
-    unsigned char kind[GEMINI_JSON_MAX_DEPTH];   /* '{' or '[' of each open container */
     int node;                   /* path node of the value being read */
     int str_node;               /* where the current string's bytes go */
     int lit, lit_pos;           /* literal (true/false/null) being matched */
@@ -343,7 +341,6 @@ typedef struct gemini_json {
     long long num;              /* integer part of the number being read */
     int num_neg;                /* ... and its sign */
     size_t key_len;
-    char key[32];
     int capture_depth;          /* depth where raw capture (function args) began; -1 when off */
     const char *cap_from;       /* start of the bytes not yet captured (within one feed) */
     /* private: the response being assembled */
@@ -351,6 +348,10 @@ typedef struct gemini_json {
     int part_thought;           /* "thought": true seen in this part */
     int part_kind;              /* 0 text (or nothing yet), 1 function call */
     size_t part_len;            /* text, or a function call's raw args */
+    /* private: written before they are read, so a new document leaves them as they are */
+    unsigned char stack[GEMINI_JSON_MAX_DEPTH];  /* path node of each open container */
+    unsigned char kind[GEMINI_JSON_MAX_DEPTH];   /* '{' or '[' of each open container */
+    char key[32];               /* a key cut by the end of an input, key_len bytes */
     char part[GEMINI_PART_MAX + 1];
     char fname[128];
     char fid[64];
@@ -1585,7 +1586,7 @@ GEMINI_DEF void gemini_json_reset(gemini_json *j)
     gemini_event_fn fn = j->fn;
     void *user = j->user;
     int all = j->all_candidates, sig = j->signatures, status = j->http_status;
-    memset(j, 0, offsetof(gemini_json, part));   /* the part buffer needs no clearing */
+    memset(j, 0, offsetof(gemini_json, stack));  /* the stacks and buffers need no clearing */
     j->fn = fn;
     j->user = user;
     j->all_candidates = all;
