@@ -351,7 +351,7 @@ typedef struct gemini_json {
     /* private: written before they are read, so a new document leaves them as they are */
     unsigned char stack[GEMINI_JSON_MAX_DEPTH];  /* path node of each open container */
     unsigned char kind[GEMINI_JSON_MAX_DEPTH];   /* '{' or '[' of each open container */
-    char key[32];               /* a key cut by the end of an input, key_len bytes */
+    char key[32];               /* a key read byte-wise (escaped, or cut by the input's end) */
     char part[GEMINI_PART_MAX + 1];
     char fname[128];
     char fid[64];
@@ -1792,7 +1792,8 @@ static inline void gemini__json_value_done(gemini_json *j, int node, const char 
 
 /* -- lexing -- */
 
-/* Inline: it runs for every key, mostly to find one of two to six names. */
+/* The node a key leads to under `parent` (GEMINI__N_SKIP: a key we do not follow). Inline: it
+   runs for every key, mostly to find one of two to six names. */
 static inline int gemini__json_child(int parent, const char *key, size_t n)
 {
     const gemini__json_table *t = &gemini__json_tables[parent];
