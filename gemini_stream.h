@@ -336,8 +336,6 @@ typedef struct gemini_json {
     /* private: the lexer */
     int state;
     int depth;
-    unsigned char stack[GEMINI_JSON_MAX_DEPTH];  /* path node of each open container */
-    unsigned char kind[GEMINI_JSON_MAX_DEPTH];   /* '{' or '[' of each open container */
     int node;                   /* path node of the value being read */
     int str_node;               /* where the current string's bytes go */
     int lit, lit_pos;           /* literal (true/false/null) being matched */
@@ -349,7 +347,6 @@ typedef struct gemini_json {
     long long num;              /* integer part of the number being read */
     int num_neg;                /* ... and its sign */
     size_t key_len;
-    char key[32];
     int capture_depth;          /* depth where raw capture (function args) began; -1 when off */
     const char *cap_from;       /* start of the bytes not yet captured (within one feed) */
     /* private: the response being assembled */
@@ -357,6 +354,10 @@ typedef struct gemini_json {
     int part_thought;           /* "thought": true seen in this part */
     int part_kind;              /* 0 text (or nothing yet), 1 function call */
     size_t part_len;            /* text, or a function call's raw args */
+    /* private: written before they are read, so a new document leaves them as they are */
+    unsigned char stack[GEMINI_JSON_MAX_DEPTH];  /* path node of each open container */
+    unsigned char kind[GEMINI_JSON_MAX_DEPTH];   /* '{' or '[' of each open container */
+    char key[32];               /* a key read byte-wise (escaped, or cut by the input's end) */
     char part[GEMINI_PART_MAX + 1];
     char fname[128];
     char fid[64];
@@ -692,25 +693,45 @@ static gemini__word gemini__load8(const char *p)
     return w;
 }
 
+/* Whether n bytes at a and b are equal. Keys are short: a few word compares (the last one
+   overlapping) cost less than a call to memcmp. */
+static int gemini__same(const char *a, const char *b, size_t n)
+{
+    size_t i;
+    if (n >= 8) {
+        for (i = 0; i + 8 < n; i += 8)
+            if (gemini__load8(a + i) != gemini__load8(b + i)) return 0;
+        return gemini__load8(a + n - 8) == gemini__load8(b + n - 8);
+    }
+    if (n >= 4) {                       /* 4 bytes into longs: at least 32 bits anywhere */
+        unsigned long x[2] = {0, 0}, y[2] = {0, 0};
+        memcpy(&x[0], a, 4), memcpy(&x[1], a + n - 4, 4);
+        memcpy(&y[0], b, 4), memcpy(&y[1], b + n - 4, 4);
+        return x[0] == y[0] && x[1] == y[1];
+    }
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 /* Skips string bytes that need no attention: not '"', not '\\', not a control character,
    and, when ascii_only, not >= 0x80. */
-static const char *gemini__skip_plain(const char *p, const char *end, int ascii_only)
+static inline const char *gemini__skip_plain(const char *p, const char *end, int ascii_only)
 {
     gemini__word stop_high = ascii_only ? GEMINI__HIGHS : 0;
 #if defined(__SSE2__) && defined(__GNUC__)
-    /* 16 bytes a step where SSE2 is there (every x86-64): bytes < 0x20 are those that a
-       signed compare finds below 0x20 and that are not >= 0x80 (negative as signed) */
+    /* 16 bytes a step where SSE2 is there (every x86-64). A signed compare below 0x20 finds
+       the control bytes and every byte >= 0x80 (negative): right when ascii_only; otherwise
+       the control bytes are those that an unsigned minimum with 0x1F leaves unchanged. */
     const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-    const __m128i space = _mm_set1_epi8(0x20), zero = _mm_setzero_si128();
+    const __m128i space = _mm_set1_epi8(0x20), below_space = _mm_set1_epi8(0x1F);
     while (end - p >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i neg = _mm_cmplt_epi8(v, zero);
-        __m128i ctl = _mm_andnot_si128(neg, _mm_cmplt_epi8(v, space));
+        __m128i stop = ascii_only ? _mm_cmplt_epi8(v, space)
+                                  : _mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v);
         __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                                _mm_cmpeq_epi8(v, backslash)), ctl);
-        int mask;
-        if (ascii_only) hit = _mm_or_si128(hit, neg);
-        mask = _mm_movemask_epi8(hit);
+                                                _mm_cmpeq_epi8(v, backslash)), stop);
+        int mask = _mm_movemask_epi8(hit);
         if (mask) return p + __builtin_ctz((unsigned)mask);
         p += 16;
     }
@@ -1444,6 +1465,15 @@ GEMINI_DEF int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemi
         } else if (s->state == GEMINI__S_VALUE || s->state == GEMINI__S_RAW
                    || s->state == GEMINI__S_SKIP) {
             i = gemini__sse_span(s, data, len, i, fn, user);
+        } else if (s->state == GEMINI__S_LINE_START && len - i >= 5
+                   && memcmp(data + i, "data:", 5) == 0) {
+            /* the line of nearly every event: its name at once, to the state the bytes one
+               by one through gemini__sse_head_byte would reach */
+            memcpy(s->name, "data", 4);
+            s->name_len = 4;
+            s->state = GEMINI__S_VALUE_START;
+            gemini__sse_field_start(s, fn, user);
+            i += 5;
         } else {
             int r = gemini__sse_head_byte(s, c, fn, user);
             if (r > 0) break;
@@ -1510,6 +1540,23 @@ static const gemini__json_key gemini__keys_error[] = {
     GEMINI__KEY(ERR_CODE, "code"), GEMINI__KEY(ERR_MESSAGE, "message"),
     GEMINI__KEY(ERR_STATUS, "status")};
 
+/* The key table of each container node, indexed by node: a load instead of a switch per key
+   (containers without a table skip whatever they hold). */
+typedef struct gemini__json_table {
+    const gemini__json_key *keys;
+    size_t count;
+} gemini__json_table;
+
+#define GEMINI__TABLE(keys) {keys, sizeof keys / sizeof keys[0]}
+static const gemini__json_table gemini__json_tables[GEMINI__N_KEY] = {
+    {NULL, 0}, {NULL, 0}, {NULL, 0},                /* SKIP, TOP, ROOT_LIST */
+    GEMINI__TABLE(gemini__keys_root), {NULL, 0},    /* ROOT, CANDIDATES */
+    GEMINI__TABLE(gemini__keys_candidate), GEMINI__TABLE(gemini__keys_content),
+    {NULL, 0}, GEMINI__TABLE(gemini__keys_part),    /* PARTS, PART */
+    GEMINI__TABLE(gemini__keys_fcall), {NULL, 0},   /* FCALL, ARGS */
+    GEMINI__TABLE(gemini__keys_usage), GEMINI__TABLE(gemini__keys_feedback),
+    GEMINI__TABLE(gemini__keys_error)};
+
 enum {
     GEMINI__J_VALUE, GEMINI__J_KEY_OR_CLOSE, GEMINI__J_KEY, GEMINI__J_COLON,
     GEMINI__J_VALUE_OR_CLOSE, GEMINI__J_AFTER, GEMINI__J_DONE, GEMINI__J_STRING,
@@ -1550,7 +1597,7 @@ GEMINI_DEF void gemini_json_reset(gemini_json *j)
     gemini_event_fn fn = j->fn;
     void *user = j->user;
     int all = j->all_candidates, sig = j->signatures, status = j->http_status;
-    memset(j, 0, offsetof(gemini_json, part));   /* the part buffer needs no clearing */
+    memset(j, 0, offsetof(gemini_json, stack));  /* the stacks and buffers need no clearing */
     j->fn = fn;
     j->user = user;
     j->all_candidates = all;
@@ -1712,19 +1759,24 @@ static void gemini__json_number_done(gemini_json *j, int node)
     }
 }
 
-/* A value ended just before `after`: finish a capture, then act on what the value was. */
-static void gemini__json_value_done(gemini_json *j, int node, const char *after)
+/* The captured "args" value ended just before `after`: keep its last bytes. Returns 0 when
+   they do not fit. */
+static int gemini__json_capture_end(gemini_json *j, const char *after)
 {
-    if (j->capture_depth == j->depth) {
-        size_t n = (size_t)(after - j->cap_from);
-        if (n > GEMINI_PART_MAX - j->part_len) {
-            gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
-            return;
-        }
-        memcpy(j->part + j->part_len, j->cap_from, n);
-        j->part_len += n;
-        j->capture_depth = -1;
+    size_t n = (size_t)(after - j->cap_from);
+    if (n > GEMINI_PART_MAX - j->part_len) {
+        gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
+        return 0;
     }
+    memcpy(j->part + j->part_len, j->cap_from, n);
+    j->part_len += n;
+    j->capture_depth = -1;
+    return 1;
+}
+
+/* An object that events are made of has closed. */
+static void gemini__json_object_end(gemini_json *j, int node)
+{
     switch (node) {
     case GEMINI__N_PART: gemini__json_part_end(j); break;
     case GEMINI__N_CANDIDATE:
@@ -1736,36 +1788,34 @@ static void gemini__json_value_done(gemini_json *j, int node, const char *after)
     case GEMINI__N_ROOT: gemini__json_root_end(j); break;
     default: break;
     }
+}
+
+/* A value ended just before `after`: finish a capture, then act on what the value was. Inline:
+   it runs for every value, and mostly only sets the next state. */
+static inline void gemini__json_value_done(gemini_json *j, int node, const char *after)
+{
+    if (j->capture_depth == j->depth && !gemini__json_capture_end(j, after)) return;
+    if (node == GEMINI__N_PART || node == GEMINI__N_CANDIDATE || node == GEMINI__N_ROOT)
+        gemini__json_object_end(j, node);
     j->state = j->depth == 0 ? GEMINI__J_DONE : GEMINI__J_AFTER;
     if (j->depth == 0) j->done = 1;
 }
 
 /* -- lexing -- */
 
-static int gemini__json_child(int parent, const char *key, size_t n)
+/* The node a key leads to under `parent` (GEMINI__N_SKIP: a key we do not follow). Inline: it
+   runs for every key, mostly to find one of two to six names. */
+static inline int gemini__json_child(int parent, const char *key, size_t n)
 {
-    const gemini__json_key *k;
-    size_t count, i;
-#define GEMINI__KEYS(table) k = table, count = sizeof table / sizeof table[0]
-    switch (parent) {
-    case GEMINI__N_ROOT: GEMINI__KEYS(gemini__keys_root); break;
-    case GEMINI__N_CANDIDATE: GEMINI__KEYS(gemini__keys_candidate); break;
-    case GEMINI__N_CONTENT: GEMINI__KEYS(gemini__keys_content); break;
-    case GEMINI__N_PART: GEMINI__KEYS(gemini__keys_part); break;
-    case GEMINI__N_FCALL: GEMINI__KEYS(gemini__keys_fcall); break;
-    case GEMINI__N_USAGE: GEMINI__KEYS(gemini__keys_usage); break;
-    case GEMINI__N_FEEDBACK: GEMINI__KEYS(gemini__keys_feedback); break;
-    case GEMINI__N_ERROR: GEMINI__KEYS(gemini__keys_error); break;
-    default: return GEMINI__N_SKIP;
-    }
-#undef GEMINI__KEYS
-    for (i = 0; i < count; i++)
-        if (k[i].len == n && memcmp(k[i].name, key, n) == 0) return k[i].child;
+    const gemini__json_table *t = &gemini__json_tables[parent];
+    size_t i;
+    for (i = 0; i < t->count; i++)
+        if (t->keys[i].len == n && gemini__same(t->keys[i].name, key, n)) return t->keys[i].child;
     return GEMINI__N_SKIP;
 }
 
 /* The node of the next element of the innermost array. */
-static int gemini__json_element(gemini_json *j)
+static inline int gemini__json_element(gemini_json *j)
 {
     switch (j->stack[j->depth - 1]) {
     case GEMINI__N_ROOT_LIST: return GEMINI__N_ROOT;
@@ -1811,7 +1861,8 @@ static void gemini__json_open(gemini_json *j, char kind)
     }
 }
 
-static void gemini__json_close(gemini_json *j, char c, const char *after)
+/* A container closes (inline: ~9 times a Gemini event, from the structural loop). */
+static inline void gemini__json_close(gemini_json *j, char c, const char *after)
 {
     if (j->kind[j->depth - 1] != (c == '}' ? '{' : '[')) {
         gemini__json_fail(j, GEMINI_ERR_JSON_SYNTAX);
@@ -2171,9 +2222,9 @@ static const char *gemini__json_key_inline(gemini_json *j, const char *at, const
     return q;
 }
 
-/* Structural bytes between values: white space, {}[]:, and the start of values. Returns the
-   position after what it used. */
-static const char *gemini__json_structure(gemini_json *j, const char *at, const char *end)
+/* One structural step between values: white space, {}[]:, or the start of a value. Returns
+   the position after what it used. */
+static const char *gemini__json_structure_step(gemini_json *j, const char *at, const char *end)
 {
     char c = *at;
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return at + 1;
@@ -2218,6 +2269,17 @@ static const char *gemini__json_structure(gemini_json *j, const char *at, const 
     return at + 1;
 }
 
+/* Structural steps in a row, without going back to the byte-wise states: until a value's body
+   needs them (a kept string, a number, a literal), the input ends, or a capture runs (its stop
+   must be worked out again after each step). */
+static const char *gemini__json_structure(gemini_json *j, const char *p, const char *end)
+{
+    do {
+        p = gemini__json_structure_step(j, p, end);
+    } while (p < end && j->state < GEMINI__J_STRING && !j->err && j->capture_depth < 0);
+    return p;
+}
+
 static void gemini__json_literal(gemini_json *j, char c, const char *at)
 {
     const char *word = gemini__json_literals[j->lit];
@@ -2236,7 +2298,6 @@ static void gemini__json_literal(gemini_json *j, char c, const char *at)
 static const char *gemini__json_capture_stop(gemini_json *j, const char *p, const char *end)
 {
     size_t room = GEMINI_PART_MAX - j->part_len;
-    if (j->capture_depth < 0) return end;
     if ((size_t)(p - j->cap_from) >= room) {
         gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
         return NULL;
@@ -2250,9 +2311,11 @@ GEMINI_DEF int gemini_json_feed(gemini_json *j, const char *data, size_t len)
     if (j->err) return j->err;
     if (j->capture_depth >= 0) j->cap_from = data;
     while (p < end && !j->err) {
-        const char *stop = gemini__json_capture_stop(j, p, end);
-        if (!stop) break;
-        if (j->state == GEMINI__J_STRING) {
+        const char *stop = end;
+        if (j->capture_depth >= 0 && (stop = gemini__json_capture_stop(j, p, end)) == NULL) break;
+        if (j->state < GEMINI__J_STRING) {
+            p = gemini__json_structure(j, p, stop);
+        } else if (j->state == GEMINI__J_STRING) {
             p = gemini__json_string(j, p, stop);
         } else if (j->state >= GEMINI__J_NUM_MINUS) {
             if (j->state == GEMINI__J_NUM_INT) {    /* a run of digits at once */
@@ -2266,10 +2329,8 @@ GEMINI_DEF int gemini_json_feed(gemini_json *j, const char *data, size_t len)
         } else if (j->state == GEMINI__J_LITERAL) {
             gemini__json_literal(j, *p, p);
             p++;
-        } else if (j->state >= GEMINI__J_ESCAPE) {
-            p += gemini__json_escape(j, *p);
         } else {
-            p = gemini__json_structure(j, p, stop);
+            p += gemini__json_escape(j, *p);
         }
     }
     if (!j->err && j->capture_depth >= 0) {
