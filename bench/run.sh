@@ -45,17 +45,17 @@ curl_cmd() {   # curl_cmd PORT MODEL
         "https://localhost:$1/v1beta/models/$2:streamGenerateContent?alt=sse" -d '{}' -o /dev/null
 }
 
-echo "bench: core pipeline (64 MiB in memory, 9 runs)..." >&2
-"$B/bench_core" --mb 64 --runs 9 >> "$RAW" || { echo "bench: bench_core failed" >&2; exit 1; }
+echo "bench: core pipeline (64 MiB in memory, 15 runs)..." >&2
+"$B/bench_core" --mb 64 --runs 15 >> "$RAW" || { echo "bench: bench_core failed" >&2; exit 1; }
 
-echo "bench: 20 MB over loopback TLS (7 runs each)..." >&2
-"$B/bench_runcmd" -n 7 -w 1 -e "$ERRLOG" \
+echo "bench: 20 MB over loopback TLS (11 runs each)..." >&2
+"$B/bench_runcmd" -n 11 -w 1 -e "$ERRLOG" \
     big_ours $(ours $PORT_OURS 'big~mb20') :: \
     big_curl $(curl_cmd $PORT_CURL 'big~mb20') >> "$RAW" ||
     echo "bench: some 20 MB runs failed (see $ERRLOG)" >&2
 
-echo "bench: short stream (21 runs each)..." >&2
-"$B/bench_runcmd" -n 21 -w 2 -e "$ERRLOG" \
+echo "bench: short stream (41 runs each)..." >&2
+"$B/bench_runcmd" -n 41 -w 2 -e "$ERRLOG" \
     hello_ours $(ours $PORT_OURS hello) :: \
     hello_curl $(curl_cmd $PORT_CURL hello) >> "$RAW" ||
     echo "bench: some short runs failed (see $ERRLOG)" >&2
