@@ -475,7 +475,7 @@ typedef struct gemini_config {
 #ifndef GEMINI_NO_SOCKETS
 typedef struct gemini_socket {
     int fd;
-    int drained;                    /* the last recv found nothing: wait before the next one */
+    int drained;                    /* the last recv emptied the socket: poll before the next */
     const volatile int *interrupt;
     size_t ahead_pos, ahead_len;    /* read-ahead: BearSSL asks for a record header, then its
                                        body; one recv of what is there saves half the calls */
@@ -3587,16 +3587,16 @@ static long long gemini__now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Waits for fd to be ready; EINTR is retried unless the caller's interrupt flag is set.
-   Returns 1 ready, or minus an error. */
+/* Waits for fd to be ready (timeout 0: only looks); EINTR is retried unless the caller's
+   interrupt flag is set. Returns 1 ready, or minus an error. */
 static int gemini__poll(gemini_socket *s, short events, long timeout_ms)
 {
     long long end = timeout_ms < 0 ? 0 : gemini__now_ms() + timeout_ms;
     for (;;) {
         struct pollfd pfd;
-        long wait = timeout_ms < 0 ? -1 : (long)(end - gemini__now_ms());
+        long left = timeout_ms < 0 ? -1 : (long)(end - gemini__now_ms());
+        long wait = timeout_ms >= 0 && left < 0 ? 0 : left;
         int r;
-        if (timeout_ms >= 0 && wait <= 0) return -GEMINI_ERR_TIMEOUT;
         if (s->interrupt && (wait < 0 || wait > 200)) wait = 200;  /* notice the flag soon */
         pfd.fd = s->fd;
         pfd.events = events;
@@ -3605,6 +3605,7 @@ static int gemini__poll(gemini_socket *s, short events, long timeout_ms)
         if (s->interrupt && *s->interrupt) return -GEMINI_ERR_CANCELLED;
         if (r > 0) return 1;
         if (r < 0 && errno != EINTR) return -GEMINI_ERR_IO;
+        if (r == 0 && timeout_ms >= 0 && left <= wait) return -GEMINI_ERR_TIMEOUT;
     }
 }
 
@@ -3668,13 +3669,17 @@ static long gemini__sock_recv(void *ctx, unsigned char *buf, size_t len, long ti
             return (long)n;
         }
         if (!s->drained) {
+            /* a read that gets less than it asked for has emptied the socket: the next one
+               would most likely find nothing, so it polls (and sleeps there) first */
             if (len >= sizeof s->ahead) {
                 got = recv(s->fd, buf, len, 0);
+                s->drained = got >= 0 && (size_t)got < len;
                 if (got >= 0) return (long)got;
             } else {
                 got = recv(s->fd, s->ahead, sizeof s->ahead, 0);
                 if (got == 0) return 0;
                 if (got > 0) {
+                    s->drained = (size_t)got < sizeof s->ahead;
                     s->ahead_pos = 0;
                     s->ahead_len = (size_t)got;
                     continue;

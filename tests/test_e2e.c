@@ -334,6 +334,25 @@ static void test_session_resumption(void)
     gemini_client_free(&c);
 }
 
+/* A server may close a kept-alive connection whenever it likes: the client notices before it
+   reuses the connection, and sends the request over a new one instead. */
+static void test_server_drops_idle_connection(void)
+{
+    static gemini_client c;
+    struct timespec pause = {0, 100 * 1000000L};
+    collected got;
+    memset(&got, 0, sizeof got);
+    CHECK_INT(open_client(&c, server.url, 5000, 0), GEMINI_OK);
+    CHECK_INT(stream(&c, "hello~dropidle", &got), GEMINI_OK);
+    nanosleep(&pause, NULL);            /* the close_notify and the FIN arrive meanwhile */
+    memset(&got, 0, sizeof got);
+    CHECK_INT(stream(&c, "hello", &got), GEMINI_OK);
+    CHECK_STR(got.text, "Hello, world!\n");
+    CHECK_INT(c.reused, 0);             /* not tried over the closed connection first */
+    CHECK_INT(c.connections, 2);
+    gemini_client_free(&c);
+}
+
 static void test_multi_megabyte(void)
 {
     collected got;
@@ -609,6 +628,7 @@ int main(void)
     RUN(test_error_inside_stream);
     RUN(test_keep_alive_reuse);
     RUN(test_session_resumption);
+    RUN(test_server_drops_idle_connection);
     RUN(test_multi_megabyte);
     RUN(test_no_heap_during_stream);
     RUN(test_cancel);

@@ -29,6 +29,8 @@
  *   ~stall       streams: send the head and the first event, then wait for the client to close
  *   ~noterm      streams: send every event but not the terminating chunk, then wait likewise
  *   ~closeconn   answer with Connection: close and close (with close_notify) afterwards
+ *   ~dropidle    answer as if keeping the connection, then close it (with close_notify) 50 ms
+ *                later, as servers do with idle connections
  *   ~statusNNN   status of a .json answer
  *   ~headslow[MS] send the head one byte per MS ms (default 200)
  *   ~mbN         size of `big` and `bigsig`
@@ -153,7 +155,7 @@ struct request {
 
 struct scenario {
     char base[101];
-    int bytes1, stall, closeconn, noterm, earlyclose;
+    int bytes1, stall, closeconn, noterm, earlyclose, dropidle;
     unsigned long drip_ms, status, mb;
     unsigned long headslow_ms;  /* ~headslow[MS]: delay between the bytes of the head */
     unsigned long bighead_kb;   /* ~bigheadN: KiB of filler header lines */
@@ -652,6 +654,7 @@ static int parse_option(struct scenario *sc, const char *s, size_t n)
     if (same(s, n, "bytes1")) sc->bytes1 = 1;
     else if (same(s, n, "stall")) sc->stall = 1;
     else if (same(s, n, "closeconn")) sc->closeconn = 1;
+    else if (same(s, n, "dropidle")) sc->dropidle = 1;
     else if (same(s, n, "headslow")) sc->headslow_ms = HEADSLOW_MS;
     else if (same(s, n, "noterm")) sc->noterm = 1;
     else if (same(s, n, "earlyclose")) sc->earlyclose = 1;
@@ -812,6 +815,10 @@ static int send_chunk(struct reply *rp, const unsigned char *data, size_t n)
 static enum after done(const struct reply *rp)
 {
     if (rp->sc->close_after >= 0) return AFTER_DROP;
+    if (rp->sc->dropidle) {
+        sleep_ms(50);       /* the client has read the whole response by then */
+        return AFTER_CLOSE;
+    }
     return rp->close ? AFTER_CLOSE : AFTER_KEEP;
 }
 
