@@ -1256,13 +1256,15 @@ GEMINI_DEF size_t gemini_body_feed(gemini_body *b, const char *data, size_t len,
         } else if (b->state == GEMINI__C_DATA) {
             i += gemini__body_data(b, data + i, len - i, out, user);
             if (b->remaining == 0) b->state = GEMINI__C_DATA_CR;
-        } else {
-            int err = gemini__chunk_byte(b, data[i]);
+        } else {                        /* framing bytes in a row, up to the chunk's data */
+            int err;
+            do {
+                err = gemini__chunk_byte(b, data[i]);
+            } while (!err && ++i < len && b->state != GEMINI__C_DATA && !b->done);
             if (err) {
                 b->err = err;
                 break;
             }
-            i++;
         }
     }
     return i;
