@@ -1461,8 +1461,9 @@ GEMINI_DEF int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemi
             if (c == '\n') { i++; continue; }
         }
         if (c == '\r' || c == '\n') {
-            s->cr_pending = c == '\r';
-            i++;
+            int crlf = c == '\r' && i + 1 < len && data[i + 1] == '\n';  /* both at once */
+            s->cr_pending = c == '\r' && !crlf;
+            i += crlf ? 2 : 1;
             gemini__sse_line_end(s, fn, user);
         } else if (s->state == GEMINI__S_VALUE || s->state == GEMINI__S_RAW
                    || s->state == GEMINI__S_SKIP) {
@@ -1476,6 +1477,10 @@ GEMINI_DEF int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemi
             s->state = GEMINI__S_VALUE_START;
             gemini__sse_field_start(s, fn, user);
             i += 5;
+            if (i < len && data[i] == ' ') {    /* and the space that may follow the colon */
+                s->state = GEMINI__S_VALUE;
+                i++;
+            }
         } else {
             int r = gemini__sse_head_byte(s, c, fn, user);
             if (r > 0) break;
