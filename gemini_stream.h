@@ -1256,13 +1256,15 @@ GEMINI_DEF size_t gemini_body_feed(gemini_body *b, const char *data, size_t len,
         } else if (b->state == GEMINI__C_DATA) {
             i += gemini__body_data(b, data + i, len - i, out, user);
             if (b->remaining == 0) b->state = GEMINI__C_DATA_CR;
-        } else {
-            int err = gemini__chunk_byte(b, data[i]);
+        } else {                        /* framing bytes in a row, up to the chunk's data */
+            int err;
+            do {
+                err = gemini__chunk_byte(b, data[i]);
+            } while (!err && ++i < len && b->state != GEMINI__C_DATA && !b->done);
             if (err) {
                 b->err = err;
                 break;
             }
-            i++;
         }
     }
     return i;
@@ -1459,8 +1461,9 @@ GEMINI_DEF int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemi
             if (c == '\n') { i++; continue; }
         }
         if (c == '\r' || c == '\n') {
-            s->cr_pending = c == '\r';
-            i++;
+            int crlf = c == '\r' && i + 1 < len && data[i + 1] == '\n';  /* both at once */
+            s->cr_pending = c == '\r' && !crlf;
+            i += crlf ? 2 : 1;
             gemini__sse_line_end(s, fn, user);
         } else if (s->state == GEMINI__S_VALUE || s->state == GEMINI__S_RAW
                    || s->state == GEMINI__S_SKIP) {
@@ -1474,6 +1477,10 @@ GEMINI_DEF int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemi
             s->state = GEMINI__S_VALUE_START;
             gemini__sse_field_start(s, fn, user);
             i += 5;
+            if (i < len && data[i] == ' ') {    /* and the space that may follow the colon */
+                s->state = GEMINI__S_VALUE;
+                i++;
+            }
         } else {
             int r = gemini__sse_head_byte(s, c, fn, user);
             if (r > 0) break;
