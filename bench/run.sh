@@ -94,7 +94,7 @@ function row(what, ours, ref, ratio, target, ok) {
 function spread(m, lo, hi, fmt) {
     return sprintf(fmt " [" fmt ".." fmt "]", m, lo, hi)
 }
-# runcmd fields: runs R failed F wall_ms M L H cpu_ms M L H user_ms U sys_ms S rss_kb M L H
+# runcmd fields: runs R failed F wall_ms M L H cpu_ms M L H user_ms U sys_ms S rss_kb M L H waits W
 function cmdfig(label, what,   k) {
     k = (what == "wall") ? 6 : (what == "cpu") ? 10 : 18
     return spread(v[label, k], v[label, k + 1], v[label, k + 2], what == "wall" ? "%.1f" : "%.0f")
@@ -125,6 +125,7 @@ END {
         sprintf("curl %.0f / %.0f", v["big_curl", 14], v["big_curl", 16]), "", "", "")
     row("     wall, ms (info)", cmdfig("big_ours", "wall"), "curl " cmdfig("big_curl", "wall"),
         sprintf("%.2f", med("big_ours", "wall") / med("big_curl", "wall")), "", "")
+    row("     sleeps waiting for data (info)", v["big_ours", 22], "curl " v["big_curl", 22], "", "", "")
 
     printf "3. short stream (hello, 3 events), %d runs each%s%s\n",
         v["hello_ours", 2], failed("hello_ours"), failed("hello_curl")

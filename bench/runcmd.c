@@ -7,7 +7,8 @@
  * (default 1) come first and are not counted. stdin and stdout are /dev/null, stderr goes to
  * ERRLOG (default /dev/null). Prints, per command:
  *   LABEL runs RUNS failed F wall_ms MED MIN MAX cpu_ms MED MIN MAX user_ms MED sys_ms MED
- *         rss_kb MED MIN MAX
+ *         rss_kb MED MIN MAX waits MED
+ * (waits: voluntary context switches, the times the process slept waiting for I/O)
  * A run fails when the command does not exit with status 0. Exit status: 0 when no run failed.
  */
 #define _DEFAULT_SOURCE
@@ -30,6 +31,7 @@ typedef struct cmd {
     char **argv;
     int failed;
     double wall[MAX_RUNS], cpu[MAX_RUNS], user[MAX_RUNS], sys[MAX_RUNS], rss[MAX_RUNS];
+    double waits[MAX_RUNS];     /* voluntary context switches: how often it slept on I/O */
 } cmd;
 
 static double now_ms(void)
@@ -71,6 +73,7 @@ static void run_once(cmd *c, int r, const char *errlog)
     c->sys[r] = tv_ms(ru.ru_stime);
     c->cpu[r] = c->user[r] + c->sys[r];
     c->rss[r] = (double)ru.ru_maxrss;
+    c->waits[r] = (double)ru.ru_nvcsw;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -118,11 +121,13 @@ int main(int argc, char **argv)
         sort(c->user, runs);
         sort(c->sys, runs);
         sort(c->rss, runs);
+        sort(c->waits, runs);
         printf("%s runs %d failed %d wall_ms %.2f %.2f %.2f cpu_ms %.1f %.1f %.1f "
-               "user_ms %.1f sys_ms %.1f rss_kb %.0f %.0f %.0f\n",
+               "user_ms %.1f sys_ms %.1f rss_kb %.0f %.0f %.0f waits %.0f\n",
                c->label, runs, c->failed, c->wall[runs / 2], c->wall[0], c->wall[runs - 1],
                c->cpu[runs / 2], c->cpu[0], c->cpu[runs - 1], c->user[runs / 2],
-               c->sys[runs / 2], c->rss[runs / 2], c->rss[0], c->rss[runs - 1]);
+               c->sys[runs / 2], c->rss[runs / 2], c->rss[0], c->rss[runs - 1],
+               c->waits[runs / 2]);
         failed += c->failed;
     }
     return failed ? 1 : 0;
