@@ -143,9 +143,10 @@ GOOGLE_API_KEY=google-key-1 GEMINI_API_KEY=gemini-key-2 GOOGLE_GEMINI_BASE_URL="
 body_has "x-goog-api-key: google-key-1"
 if grep -q "google-key-1\|gemini-key-2" "$TMP/out" "$TMP/err"; then bad "key printed"; else ok; fi
 
-# the examples: a custom transport with the library's sockets compiled out, and a raw feed
+# the examples: a custom transport with the library's sockets compiled out (the pieces come
+# 50 ms apart, so the client also reads it with timeout 0 before each wait), and a raw feed
 GEMINI_API_KEY=$KEY "$BUILD/custom_transport_nosock" --base-url "$URL" --cacert tests/pki/ca.pem \
-    -m hello Hi > "$TMP/out" 2> "$TMP/err"
+    -m 'hello~drip50' Hi > "$TMP/out" 2> "$TMP/err"
 [ $? -eq 0 ] && ok || bad "custom transport (GEMINI_NO_SOCKETS) exit status"
 out_is "Hello, world!"
 "$BUILD/raw_feed" examples/hello.http > "$TMP/out" 2> "$TMP/err"
