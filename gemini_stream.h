@@ -475,7 +475,7 @@ typedef struct gemini_config {
 #ifndef GEMINI_NO_SOCKETS
 typedef struct gemini_socket {
     int fd;
-    int drained;                    /* the last recv emptied the socket: poll before the next */
+    int drained;                    /* the last recv found nothing: poll before the next */
     const volatile int *interrupt;
     size_t ahead_pos, ahead_len;    /* read-ahead: BearSSL asks for a record header, then its
                                        body; one recv of what is there saves half the calls */
@@ -3676,17 +3676,15 @@ static long gemini__sock_recv(void *ctx, unsigned char *buf, size_t len, long ti
             return (long)n;
         }
         if (!s->drained) {
-            /* a read that gets less than it asked for has emptied the socket: the next one
-               would most likely find nothing, so it polls (and sleeps there) first */
+            /* recv first: on a busy stream more has usually come while the last was handled.
+               Once a recv found nothing, the next call polls (and sleeps there) first. */
             if (len >= sizeof s->ahead) {
                 got = recv(s->fd, buf, len, 0);
-                s->drained = got >= 0 && (size_t)got < len;
                 if (got >= 0) return (long)got;
             } else {
                 got = recv(s->fd, s->ahead, sizeof s->ahead, 0);
                 if (got == 0) return 0;
                 if (got > 0) {
-                    s->drained = (size_t)got < sizeof s->ahead;
                     s->ahead_pos = 0;
                     s->ahead_len = (size_t)got;
                     continue;
@@ -3694,6 +3692,7 @@ static long gemini__sock_recv(void *ctx, unsigned char *buf, size_t len, long ti
             }
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -GEMINI_ERR_IO;
             s->drained = 1;
+            if (timeout_ms == 0) return -GEMINI_ERR_TIMEOUT;
         }
         r = gemini__poll(s, POLLIN, timeout_ms);
         if (r < 0) return r;
