@@ -10,14 +10,23 @@ ERRLOG=$B/bench.stderr
 : > "$RAW"
 : > "$ERRLOG"
 
+# ---- the references: the curl tool, and libcurl + cJSON as a C programmer would use them ----
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 command -v curl >/dev/null 2>&1 || {
     echo "bench: installing curl" >&2
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get install -y -qq curl >&2 || { echo "bench: curl is missing" >&2; exit 1; }
 }
+LIBCURL_REF=$B/bench_libcurl_cjson
+build_libcurl_ref() {
+    ${CC:-cc} -std=c99 -O2 -o "$LIBCURL_REF" bench/libcurl_cjson.c -lcurl -lcjson 2>>"$ERRLOG"
+}
+build_libcurl_ref || {
+    echo "bench: installing libcurl4-openssl-dev and libcjson-dev for the libcurl + cJSON reference" >&2
+    $SUDO apt-get install -y -qq libcurl4-openssl-dev libcjson-dev >&2 && build_libcurl_ref
+} || { echo "bench: no libcurl + cJSON reference (see $ERRLOG); its rows stay empty" >&2; LIBCURL_REF=""; }
 
 # ---- test servers ----
-# One instance for each client, so neither's TLS sessions or connections affect the other's.
+# One instance for each client, so no client's TLS sessions or connections affect another's.
 SERVERS=""
 stop_servers() { for p in $SERVERS; do kill "$p" 2>/dev/null; done; }
 trap stop_servers EXIT INT TERM
@@ -35,6 +44,7 @@ start_server() {   # start_server NAME -> sets PORT
 }
 start_server ours; PORT_OURS=$PORT
 start_server curl; PORT_CURL=$PORT
+start_server libcurl; PORT_LIBCURL=$PORT
 export GEMINI_API_KEY=bench
 
 ours() {   # ours PORT MODEL [CLI]
@@ -44,6 +54,9 @@ curl_cmd() {   # curl_cmd PORT MODEL
     echo curl --no-buffer -sS --cacert tests/pki/ca.pem \
         "https://localhost:$1/v1beta/models/$2:streamGenerateContent?alt=sse" -d '{}' -o /dev/null
 }
+libcurl_cmd() {   # libcurl_cmd PORT MODEL: the arguments of one more runcmd command, or none
+    [ -n "$LIBCURL_REF" ] && echo ":: $3 $LIBCURL_REF https://localhost:$1 tests/pki/ca.pem $2 x"
+}
 
 echo "bench: core pipeline (64 MiB in memory, 15 runs)..." >&2
 "$B/bench_core" --mb 64 --runs 15 >> "$RAW" || { echo "bench: bench_core failed" >&2; exit 1; }
@@ -51,13 +64,13 @@ echo "bench: core pipeline (64 MiB in memory, 15 runs)..." >&2
 echo "bench: 20 MB over loopback TLS (11 runs each)..." >&2
 "$B/bench_runcmd" -n 11 -w 1 -e "$ERRLOG" \
     big_ours $(ours $PORT_OURS 'big~mb20') :: \
-    big_curl $(curl_cmd $PORT_CURL 'big~mb20') >> "$RAW" ||
+    big_curl $(curl_cmd $PORT_CURL 'big~mb20') $(libcurl_cmd $PORT_LIBCURL 'big~mb20' big_libcurl) >> "$RAW" ||
     echo "bench: some 20 MB runs failed (see $ERRLOG)" >&2
 
 echo "bench: short stream (41 runs each)..." >&2
 "$B/bench_runcmd" -n 41 -w 2 -e "$ERRLOG" \
     hello_ours $(ours $PORT_OURS hello) :: \
-    hello_curl $(curl_cmd $PORT_CURL hello) >> "$RAW" ||
+    hello_curl $(curl_cmd $PORT_CURL hello) $(libcurl_cmd $PORT_LIBCURL hello hello_libcurl) >> "$RAW" ||
     echo "bench: some short runs failed (see $ERRLOG)" >&2
 
 echo "bench: RSS of 64 KB and 64 MB streams (9 runs each)..." >&2
@@ -89,7 +102,7 @@ awk -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v cpu="$CPU" -v ccv="$CCV" '
 { for (i = 2; i <= NF; i++) v[$1, i - 1] = $i; n[$1] = NF - 1 }
 function verdict(ok) { return ok ? "PASS" : "MISS" }
 function row(what, ours, ref, ratio, target, ok) {
-    printf "%-42s %-24s %-28s %-7s %-16s %s\n", what, ours, ref, ratio, target, ok
+    printf "%-42s %-24s %-36s %-7s %-16s %s\n", what, ours, ref, ratio, target, ok
 }
 function spread(m, lo, hi, fmt) {
     return sprintf(fmt " [" fmt ".." fmt "]", m, lo, hi)
@@ -101,6 +114,12 @@ function cmdfig(label, what,   k) {
 }
 function med(label, what) { return v[label, (what == "wall") ? 6 : (what == "cpu") ? 10 : 18] }
 function failed(label) { return v[label, 4] > 0 ? " (" v[label, 4] " FAILED RUNS)" : "" }
+# the libcurl + cJSON reference of the same measure, beside ours, when it ran
+function librow(ours, lib, what) {
+    if (!((lib, 1) in v)) return
+    row("", "", "libcurl+cJSON " cmdfig(lib, what), sprintf("%.2f", med(ours, what) / med(lib, what)),
+        "(info)", "")
+}
 END {
     printf "gemini_stream.h benchmark - %s - %s - %s, -O2\n", date, cpu, ccv
     printf "figures: median [min..max]; compared commands measured in alternation in one run\n\n"
@@ -117,10 +136,11 @@ END {
     row("", "", "", "", ">= 0.333 memchr", verdict(c / m >= 1 / 3))
 
     printf "2. 20 MB (big~mb20) over loopback TLS, %d runs each%s%s\n",
-        v["big_ours", 2], failed("big_ours"), failed("big_curl")
+        v["big_ours", 2], failed("big_ours"), failed("big_curl") failed("big_libcurl")
     row("   CPU user+sys, ms", cmdfig("big_ours", "cpu"), "curl " cmdfig("big_curl", "cpu"),
         sprintf("%.2f", med("big_ours", "cpu") / med("big_curl", "cpu")), "<= 0.70x curl",
         verdict(med("big_ours", "cpu") <= 0.7 * med("big_curl", "cpu")))
+    librow("big_ours", "big_libcurl", "cpu")
     row("     user / sys, ms", sprintf("%.0f / %.0f", v["big_ours", 14], v["big_ours", 16]),
         sprintf("curl %.0f / %.0f", v["big_curl", 14], v["big_curl", 16]), "", "", "")
     row("     wall, ms (info)", cmdfig("big_ours", "wall"), "curl " cmdfig("big_curl", "wall"),
@@ -128,10 +148,11 @@ END {
     row("     sleeps waiting for data (info)", v["big_ours", 22], "curl " v["big_curl", 22], "", "", "")
 
     printf "3. short stream (hello, 3 events), %d runs each%s%s\n",
-        v["hello_ours", 2], failed("hello_ours"), failed("hello_curl")
+        v["hello_ours", 2], failed("hello_ours"), failed("hello_curl") failed("hello_libcurl")
     row("   wall, start to exit, ms", cmdfig("hello_ours", "wall"), "curl " cmdfig("hello_curl", "wall"),
         sprintf("%.2f", med("hello_ours", "wall") / med("hello_curl", "wall")), "<= 0.50x curl",
         verdict(med("hello_ours", "wall") <= 0.5 * med("hello_curl", "wall")))
+    librow("hello_ours", "hello_libcurl", "wall")
     row("     CPU user+sys, ms (info)", cmdfig("hello_ours", "cpu"), "curl " cmdfig("hello_curl", "cpu"),
         sprintf("%.2f", med("hello_ours", "cpu") / med("hello_curl", "cpu")), "", "")
 
@@ -139,9 +160,11 @@ END {
     row("   20 MB stream, KB", cmdfig("big_ours", "rss"), "curl " cmdfig("big_curl", "rss"),
         sprintf("%.2f", med("big_ours", "rss") / med("big_curl", "rss")), "<= 0.25x curl",
         verdict(med("big_ours", "rss") <= 0.25 * med("big_curl", "rss")))
+    librow("big_ours", "big_libcurl", "rss")
     row("   short stream, KB", cmdfig("hello_ours", "rss"), "curl " cmdfig("hello_curl", "rss"),
         sprintf("%.2f", med("hello_ours", "rss") / med("hello_curl", "rss")), "<= 0.25x curl",
         verdict(med("hello_ours", "rss") <= 0.25 * med("hello_curl", "rss")))
+    librow("hello_ours", "hello_libcurl", "rss")
 
     printf "5. memory (bytes)\n"
     row("   sizeof gemini_http_head", v["sizeof_http_head", 1], "", "", "", "")
