@@ -11,6 +11,9 @@
  *       ru_maxrss (the generator holds no stream in memory, so RSS is the parser's alone).
  *   bench_core --loops N [--mb M]
  *       parse the in-memory stream N times, nothing else (for perf / callgrind).
+ *   bench_core --client BASE_URL --cacert FILE
+ *       two requests for big~mb4 through the blocking client (a new connection, then the kept
+ *       one) against the test server; prints the heap calls made inside each gemini_stream().
  *
  * Output lines are "key value..." for bench/run.sh.
  */
@@ -289,8 +292,51 @@ static int run_loops(size_t mb, long loops)
     return 0;
 }
 
+/* Client streams counted end to end: the library's heap calls (BearSSL never allocates; calls
+   made inside libc, such as getaddrinfo's, are not seen by --wrap). */
+static int count_event(void *user, const gemini_event *ev)
+{
+    if (ev->type == GEMINI_EVENT_TEXT) *(unsigned long long *)user += ev->len;
+    return 0;
+}
+
+static int run_client(const char *base_url, const char *ca_file)
+{
+    static gemini_client client;
+    gemini_config cfg;
+    unsigned long calls[2];
+    int i;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.api_key = "bench";
+    cfg.base_url = base_url;
+    cfg.ca_file = ca_file;
+    if (gemini_client_init(&client, &cfg) != GEMINI_OK) {
+        fprintf(stderr, "bench_core: %s\n", gemini_client_message(&client));
+        return 1;
+    }
+    if (heap_calls == 0) {  /* loading the CA file allocates: else the 0s below prove nothing */
+        fprintf(stderr, "bench_core: malloc is not wrapped\n");
+        return 1;
+    }
+    for (i = 0; i < 2; i++) {
+        unsigned long long text = 0;
+        unsigned long before = heap_calls;
+        int err = gemini_stream(&client, "big~mb4", "{}", 2, count_event, &text);
+        calls[i] = heap_calls - before;
+        if (err != GEMINI_OK || text == 0) {
+            fprintf(stderr, "bench_core: client stream failed: %s\n", gemini_client_message(&client));
+            gemini_client_free(&client);
+            return 1;
+        }
+    }
+    printf("heap_client %lu %lu %d\n", calls[0], calls[1], client.connections);
+    gemini_client_free(&client);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    const char *client_url = NULL, *cacert = NULL;
     size_t mb = 64, piece = 16384;
     unsigned long long rss = 0;
     long loops = 0;
@@ -302,13 +348,16 @@ int main(int argc, char **argv)
         else if (strcmp(a, "--mb") == 0) mb = (size_t)strtoul(v, NULL, 10);
         else if (strcmp(a, "--runs") == 0) runs = atoi(v);
         else if (strcmp(a, "--piece") == 0) piece = (size_t)strtoul(v, NULL, 10);
+        else if (strcmp(a, "--client") == 0) client_url = v;
+        else if (strcmp(a, "--cacert") == 0) cacert = v;
         else break;
     }
     if (i < argc || mb < 1 || runs < 1 || runs > MAX_RUNS || piece < 1) {
         fprintf(stderr, "usage: bench_core [--mb N] [--runs N] [--piece BYTES] | --rss BYTES | "
-                        "--loops N [--mb M]\n");
+                        "--loops N [--mb M] | --client BASE_URL --cacert FILE\n");
         return 2;
     }
+    if (client_url) return run_client(client_url, cacert);
     if (rss) return run_rss(rss);
     if (loops) return run_loops(mb, loops);
     return run_throughput(mb, runs, piece);

@@ -78,6 +78,9 @@ echo "bench: RSS of 64 KB and 64 MB streams (9 runs each)..." >&2
     rss_64k "$B/bench_core" --rss 65536 :: \
     rss_64m "$B/bench_core" --rss 67108864 >> "$RAW" ||
     echo "bench: the RSS runs failed (see $ERRLOG)" >&2
+echo "bench: heap calls of the client over TLS (2 x 4 MB)..." >&2
+"$B/bench_core" --client "https://localhost:$PORT_OURS" --cacert tests/pki/ca.pem >> "$RAW" ||
+    echo "bench: the client heap run failed" >&2
 # private (anonymous) memory at the end, as the harness reads it: the same in every run
 "$B/bench_core" --rss 65536 | sed -n 's/^rss_anon_kb/anon_64k/p' >> "$RAW"
 "$B/bench_core" --rss 67108864 | sed -n 's/^rss_anon_kb/anon_64m/p' >> "$RAW"
@@ -176,6 +179,8 @@ END {
     row("   sizeof gemini_client = per stream", sprintf("%d (%.1f KiB)", s, s / 1024), "", "",
         "<= 40 KiB", verdict(s <= 40960))
     row("   heap calls while parsing 64 MiB x runs", v["heap_calls", 1], "", "", "0", verdict(v["heap_calls", 1] == 0))
+    row("   heap calls in gemini_stream(), TLS", ((("heap_client", 1) in v) ? v["heap_client", 1] " / " v["heap_client", 2] : "-"),
+        "(new / kept connection, 4 MB each)", "", "0", verdict((("heap_client", 1) in v) && v["heap_client", 1] + v["heap_client", 2] == 0))
 
     printf "6. size (bytes; CLI: BearSSL static, libc dynamic, gc-sections, stripped)\n"
     row("   CLI -Os", sprintf("%d (%.1f KB)", v["cli_Os", 1], v["cli_Os", 1] / 1000), "", "",
