@@ -244,7 +244,9 @@ typedef struct gemini_http_head {
     int header_id;
     size_t name_len, value_len;
     char name[24];
-    char value[96];
+    char value[96];             /* a list header's current element, else the value's start */
+    int value_long;             /* value did not fit */
+    int elements;               /* non-empty elements of this list header line */
     int saw_te, saw_cl, conn_close, conn_keep_alive;
 } gemini_http_head;
 
@@ -866,26 +868,6 @@ static int gemini__head_fail(gemini_http_head *h, int err)
     return err;
 }
 
-/* Calls fn for each comma-separated token of the value (trimmed); stops at the first error. */
-static int gemini__head_tokens(gemini_http_head *h,
-                               int (*fn)(gemini_http_head *, const char *, size_t))
-{
-    const char *s = h->value, *end = h->value + h->value_len;
-    while (s < end) {
-        const char *comma = (const char *)memchr(s, ',', (size_t)(end - s));
-        const char *e = comma ? comma : end;
-        const char *b = s;
-        while (b < e && (*b == ' ' || *b == '\t')) b++;
-        while (e > b && (e[-1] == ' ' || e[-1] == '\t')) e--;
-        if (e > b) {
-            int err = fn(h, b, (size_t)(e - b));
-            if (err) return err;
-        }
-        s = comma ? comma + 1 : end;
-    }
-    return GEMINI_OK;
-}
-
 static int gemini__head_te_token(gemini_http_head *h, const char *t, size_t n)
 {
     int chunked = gemini__ieq(t, n, "chunked");
@@ -924,30 +906,60 @@ static int gemini__head_cl_token(gemini_http_head *h, const char *t, size_t n)
     return GEMINI_OK;
 }
 
+/* The list headers are read one element at a time (split at commas as the bytes come), so a
+   long list needs no long buffer. */
+static int gemini__head_is_list(int id)
+{
+    return id == GEMINI__HDR_TE || id == GEMINI__HDR_CL || id == GEMINI__HDR_CE ||
+           id == GEMINI__HDR_CONNECTION;
+}
+
+/* One element of a list header, trimmed; empty ones are skipped (RFC 9110 5.6.1). An element
+   too long to keep is none of the ones acted on: it goes on as "?" (an unknown coding, not a
+   length, no connection option). */
+static int gemini__head_element(gemini_http_head *h)
+{
+    const char *b = h->value, *e = h->value + h->value_len;
+    int err = GEMINI_OK;
+    while (b < e && (*b == ' ' || *b == '\t')) b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t')) e--;
+    if (h->value_long) {
+        b = "?";
+        e = b + 1;
+    }
+    if (e > b) {
+        size_t n = (size_t)(e - b);
+        h->elements++;
+        switch (h->header_id) {
+        case GEMINI__HDR_TE: err = gemini__head_te_token(h, b, n); break;
+        case GEMINI__HDR_CL: err = gemini__head_cl_token(h, b, n); break;
+        case GEMINI__HDR_CE: err = gemini__head_ce_token(h, b, n); break;
+        default: err = gemini__head_conn_token(h, b, n); break;
+        }
+    }
+    h->value_len = 0;
+    h->value_long = 0;
+    return err;
+}
+
+/* The end of a header line. */
 static int gemini__head_header(gemini_http_head *h)
 {
     size_t n = h->value_len;
+    if (gemini__head_is_list(h->header_id)) {
+        int err = gemini__head_element(h);
+        if (err) return err;
+        if (h->header_id == GEMINI__HDR_TE) h->saw_te = 1;
+        if (h->header_id == GEMINI__HDR_CL && h->elements == 0) return GEMINI_ERR_HTTP_FRAMING;
+        return GEMINI_OK;
+    }
     while (n > 0 && (h->value[n - 1] == ' ' || h->value[n - 1] == '\t')) n--;
-    h->value_len = n;
     h->value[n] = '\0';
-    switch (h->header_id) {
-    case GEMINI__HDR_TE:
-        h->saw_te = 1;
-        return gemini__head_tokens(h, gemini__head_te_token);
-    case GEMINI__HDR_CL:
-        if (n == 0) return GEMINI_ERR_HTTP_FRAMING;
-        return gemini__head_tokens(h, gemini__head_cl_token);
-    case GEMINI__HDR_CE:
-        return gemini__head_tokens(h, gemini__head_ce_token);
-    case GEMINI__HDR_CONNECTION:
-        return gemini__head_tokens(h, gemini__head_conn_token);
-    case GEMINI__HDR_CT: {              /* the media type: up to parameters or white space */
+    if (h->header_id == GEMINI__HDR_CT) {   /* the media type: up to parameters or white space */
         size_t m = strcspn(h->value, "; \t");
         h->event_stream = gemini__ieq(h->value, m, "text/event-stream");
         h->json = gemini__ieq(h->value, m, "application/json");
-        return GEMINI_OK;
-    }
-    case GEMINI__HDR_RETRY_AFTER: {
+    } else if (h->header_id == GEMINI__HDR_RETRY_AFTER && !h->value_long) {
         size_t i;
         long v = 0;
         for (i = 0; i < n && v < 100000000L; i++) {
@@ -955,11 +967,8 @@ static int gemini__head_header(gemini_http_head *h)
             v = v * 10 + (h->value[i] - '0');
         }
         h->retry_after = n ? v : -1;
-        return GEMINI_OK;
     }
-    default:
-        return GEMINI_OK;
-    }
+    return GEMINI_OK;
 }
 
 static int gemini__head_header_id(const char *name, size_t n)
@@ -1048,6 +1057,8 @@ static int gemini__head_field_byte(gemini_http_head *h, char c)
         h->state = GEMINI__H_NAME;
         h->name_len = 0;
         h->value_len = 0;
+        h->value_long = 0;
+        h->elements = 0;
         /* fall through */
     case GEMINI__H_NAME:
         if (c == ':') {
@@ -1071,11 +1082,13 @@ static int gemini__head_field_byte(gemini_http_head *h, char c)
         }
         if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f) return GEMINI_ERR_HTTP_HEADER;
         if (h->header_id == GEMINI__HDR_OTHER) return GEMINI_OK;
-        if (h->value_len >= sizeof h->value - 1) {
-            /* a Content-Type's parameters may be long: its start is all we read */
-            return h->header_id == GEMINI__HDR_CT ? GEMINI_OK : GEMINI_ERR_HTTP_HEADER;
+        if (gemini__head_is_list(h->header_id)) {
+            int full = h->value_len >= sizeof h->value - 1;
+            if (c == ',') return gemini__head_element(h);
+            if ((c == ' ' || c == '\t') && (h->value_len == 0 || full)) return GEMINI_OK;
         }
-        h->value[h->value_len++] = c;
+        if (h->value_len >= sizeof h->value - 1) h->value_long = 1;   /* the start is kept */
+        else h->value[h->value_len++] = c;
         return GEMINI_OK;
     default:                            /* GEMINI__H_END_LF */
         if (c != '\n') return GEMINI_ERR_HTTP_HEADER;

@@ -98,6 +98,20 @@ static const head_row head_rows[] = {
     {"Content-Length: 0",
      IN("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nnext"),
      "status=200 minor=1 chunked=0 cl=0 ka=1 es=0 json=0 retry=-1 reason=\"OK\" rest=\"next\""},
+    /* list headers are read element by element: a long list needs no long buffer */
+    {"a long Connection list ending in close",
+     IN("HTTP/1.1 200 OK\r\nConnection: Upgrade, HTTP2-Settings, TE, x-option-one, x-option-two, "
+        "x-option-three, x-option-four, x-option-five, close\r\n\r\n"),
+     "status=200 minor=1 chunked=0 cl=-1 ka=0 es=0 json=0 retry=-1 reason=\"OK\" rest=\"\""},
+    {"a Connection option longer than the buffer is none we know",
+     IN("HTTP/1.0 200 OK\r\nConnection: keep-alive-x0123456789012345678901234567890123456789"
+        "0123456789012345678901234567890123456789012345678901234567890123456789, keep-alive\r\n"
+        "Content-Length: 0\r\n\r\n"),
+     "status=200 minor=0 chunked=0 cl=0 ka=1 es=0 json=0 retry=-1 reason=\"OK\" rest=\"\""},
+    {"the same Content-Length listed with much white space",
+     IN("HTTP/1.1 200 OK\r\nContent-Length: 5 ,                                                  "
+        "                                                      , 5\r\n\r\nhello"),
+     "status=200 minor=1 chunked=0 cl=5 ka=1 es=0 json=0 retry=-1 reason=\"OK\" rest=\"hello\""},
     {"a head cut short is incomplete",
      IN("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"), "incomplete"},
     {"a head ending in a lone CR is incomplete",
@@ -132,6 +146,10 @@ static const head_row head_rows[] = {
     {"Content-Length empty", IN("HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n"), "err=43"},
     {"Content-Length two numbers", IN("HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\n"), "err=43"},
     {"Content-Length overflows", IN("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n"), "err=43"},
+    {"Content-Length only commas", IN("HTTP/1.1 200 OK\r\nContent-Length: , ,\r\n\r\n"), "err=43"},
+    {"Content-Length longer than the buffer",
+     IN("HTTP/1.1 200 OK\r\nContent-Length: 0000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000005\r\n\r\n"), "err=43"},
     {"conflicting Content-Lengths", IN("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"), "err=43"},
 
     {"Transfer-Encoding and Content-Length together (RFC 9112 6.3: handle as an error)",
@@ -139,6 +157,10 @@ static const head_row head_rows[] = {
     {"Transfer-Encoding: gzip", IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n"), "err=44"},
     {"Transfer-Encoding: gzip, chunked", IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), "err=44"},
     {"Transfer-Encoding: chunked, gzip", IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"), "err=44"},
+    {"a long Transfer-Encoding list with an unknown coding",
+     IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: x-coding-0123456789012345678901234567890123456789"
+        "01234567890123456789012345678901234567890123456789012345678901234567890, chunked\r\n\r\n"),
+     "err=44"},
     {"Content-Encoding: gzip", IN("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"), "err=44"},
     {"Content-Encoding: br", IN("HTTP/1.1 200 OK\r\nContent-Encoding: br\r\n\r\n"), "err=44"},
     {"101 Switching Protocols", IN("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n"), "err=45"},
