@@ -311,7 +311,8 @@ typedef struct gemini_sse {
     int field;
     size_t name_len, value_len;
     char name[8];
-    char value[128];            /* event type / id / retry value being read */
+    char value[128];            /* event type / id / retry value being read, cut to fit */
+    int value_bad;              /* a retry value has a non-digit, or an id a NUL past the cut */
     char event_type[64];
     size_t event_type_len;
     size_t id_len;
@@ -1322,13 +1323,13 @@ static void gemini__sse_field_end(gemini_sse *s)
         memcpy(s->event_type, s->value, n < sizeof s->event_type ? n : sizeof s->event_type - 1);
         s->event_type_len = n < sizeof s->event_type ? n : sizeof s->event_type - 1;
     } else if (s->field == GEMINI__F_ID) {
-        if (memchr(s->value, '\0', n)) return;      /* an id with NUL is ignored */
+        if (s->value_bad || memchr(s->value, '\0', n)) return;  /* an id with NUL is ignored */
         memcpy(s->id, s->value, n);
         s->id[n] = '\0';
         s->id_len = n;
     } else if (s->field == GEMINI__F_RETRY) {
         long v = 0;
-        if (n == 0) return;
+        if (n == 0 || s->value_bad) return;
         for (i = 0; i < n; i++) {
             if (s->value[i] < '0' || s->value[i] > '9') return;
             if (v < 100000000L) v = v * 10 + (s->value[i] - '0');
@@ -1341,6 +1342,7 @@ static int gemini__sse_field_start(gemini_sse *s, gemini_sse_fn fn, void *user)
 {
     s->field = GEMINI__F_OTHER;
     s->value_len = 0;
+    s->value_bad = 0;
     if (s->name_len == 4 && memcmp(s->name, "data", 4) == 0) {
         s->field = GEMINI__F_DATA;
         if (s->has_data && gemini__sse_call(s, fn, user, GEMINI_SSE_DATA, "\n", 1)) return s->err;
@@ -1367,6 +1369,18 @@ static int gemini__sse_dispatch(gemini_sse *s, gemini_sse_fn fn, void *user)
     return GEMINI_OK;
 }
 
+/* Bytes of a retry value: digits only, kept without leading zeros, so that a value too long
+   to keep is one too big to matter (it is capped anyway). */
+static void gemini__sse_retry_bytes(gemini_sse *s, const char *p, size_t n)
+{
+    size_t j;
+    for (j = 0; j < n; j++) {
+        if (p[j] < '0' || p[j] > '9') s->value_bad = 1;
+        else if (s->value_len == 1 && s->value[0] == '0') s->value[0] = p[j];
+        else if (s->value_len < sizeof s->value - 1) s->value[s->value_len++] = p[j];
+    }
+}
+
 /* Runs [data+i, data+len) of a value, a raw line or a skipped line up to the line end. */
 static size_t gemini__sse_span(gemini_sse *s, const char *data, size_t len, size_t i,
                                gemini_sse_fn fn, void *user)
@@ -1379,10 +1393,15 @@ static size_t gemini__sse_span(gemini_sse *s, const char *data, size_t len, size
     } else if (s->state == GEMINI__S_VALUE) {
         if (s->field == GEMINI__F_DATA) {
             gemini__sse_call(s, fn, user, GEMINI_SSE_DATA, start, n);
+        } else if (s->field == GEMINI__F_RETRY) {
+            gemini__sse_retry_bytes(s, start, n);
         } else if (s->field != GEMINI__F_OTHER) {
-            size_t room = sizeof s->value - 1 - s->value_len;
-            memcpy(s->value + s->value_len, start, n < room ? n : room);
-            s->value_len += n < room ? n : room;
+            size_t room = sizeof s->value - 1 - s->value_len, kept = n < room ? n : room;
+            memcpy(s->value + s->value_len, start, kept);
+            s->value_len += kept;
+            /* what does not fit still decides: an id with a NUL anywhere is ignored */
+            if (s->field == GEMINI__F_ID && n > kept && memchr(start + kept, '\0', n - kept))
+                s->value_bad = 1;
         }
     }
     return i + n;

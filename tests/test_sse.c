@@ -128,6 +128,35 @@ static void sse_long_line(void)
     sbuf_free(&ctx.raw);
 }
 
+/* id and retry values longer than the struct keeps: the part cut off still decides. */
+static void sse_long_id_retry(void)
+{
+    split_sse ctx;
+    split_buf in = {0}, want = {0};
+    int i;
+    memset(&ctx, 0, sizeof ctx);
+    sbuf_str(&in, "id: 7\nretry: 250\nid: ");           /* a long id with a NUL far in: ignored */
+    for (i = 0; i < 30; i++) sbuf_str(&in, "abcdefghij");
+    sbuf_put(&in, "\0x", 2);
+    sbuf_str(&in, "\nretry: ");                         /* long, a letter far in: ignored */
+    for (i = 0; i < 30; i++) sbuf_str(&in, "0000000000");
+    sbuf_str(&in, "x\ndata: a\n\nid: ");                /* a long clean id: kept, cut to fit */
+    for (i = 0; i < 30; i++) sbuf_str(&in, "abcdefghij");
+    sbuf_str(&in, "\nretry: ");                         /* long digits: valid */
+    for (i = 0; i < 30; i++) sbuf_str(&in, "0000000000");
+    sbuf_str(&in, "5\ndata: b\n\n");
+    sbuf_str(&want, EV("", "a", "7") "EVENT type=\"\" data=\"b\" id=\"");
+    for (i = 0; i < 127; i++) sbuf_put(&want, "abcdefghij" + i % 10, 1);
+    sbuf_str(&want, "\"\nretry=5 err=0\n");
+    if (split_check(split_sse_layer(), &ctx, in.p, in.len, want.p, "long id and retry values"))
+        test_failures_in_case++;
+    sbuf_free(&in);
+    sbuf_free(&want);
+    sbuf_free(&ctx.log);
+    sbuf_free(&ctx.data);
+    sbuf_free(&ctx.raw);
+}
+
 static int sse_refuse(void *user, gemini_sse_what what, const char *data, size_t len)
 {
     int *n = (int *)user;
@@ -171,6 +200,7 @@ void suite_sse(void)
         test_run(sse_rows[i].name, run_sse_row);
     }
     test_run("100 kB data line", sse_long_line);
+    test_run("long id and retry values: the part cut off still decides", sse_long_id_retry);
     test_run("callback error is sticky", sse_callback_error);
     test_run("init state", sse_init_state);
 }
