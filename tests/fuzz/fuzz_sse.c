@@ -161,10 +161,9 @@ typedef struct ref_sse {
     long retry;
 } ref_sse;
 
-/* The library keeps a field value's first 127 bytes; event types are then cut to 63 and ids
-   to 127 ("cut to fit"). It also judges id and retry by those 127 bytes only, so an id with a NUL
-   or a retry with a non-digit beyond them is taken (WHATWG would ignore the field): a known,
-   minor deviation that the reference copies so that the fuzzer looks for other things. */
+/* The library keeps a field value's first 127 bytes: event types are then cut to 63 and ids to
+   127 ("cut to fit"). Whether an id or retry counts is judged on the whole value, as WHATWG says:
+   an id with a NUL anywhere is ignored, a retry is all digits (its value capped near 1e8). */
 static void ref_field(ref_sse *st, const char *name, size_t nlen, const char *value, size_t vlen,
                       int line_ended)
 {
@@ -180,14 +179,14 @@ static void ref_field(ref_sse *st, const char *name, size_t nlen, const char *va
         memcpy(st->type, value, n);
         st->type_len = n;
     } else if (nlen == 2 && memcmp(name, "id", 2) == 0) {
-        if (memchr(value, '\0', keep)) return;
+        if (memchr(value, '\0', vlen)) return;
         memcpy(st->id, value, keep);
         st->id[keep] = '\0';
     } else if (nlen == 5 && memcmp(name, "retry", 5) == 0) {
         size_t i;
         long v = 0;
         if (vlen == 0) return;
-        for (i = 0; i < keep; i++) {
+        for (i = 0; i < vlen; i++) {
             if (value[i] < '0' || value[i] > '9') return;
             if (v < 100000000L) v = v * 10 + (value[i] - '0');
         }
