@@ -232,6 +232,9 @@ typedef struct gemini_http_head {
     int status;                 /* e.g. 200 */
     int minor_version;          /* 1 for HTTP/1.1, 0 for HTTP/1.0 */
     int chunked;                /* Transfer-Encoding ends in chunked */
+    int coded;                  /* Transfer-Encoding has a coding other than chunked (gzip, ...):
+                                   the content cannot be read as it is (and unless chunked comes
+                                   last, the body runs to the close) */
     long long content_length;   /* -1 when absent */
     int keep_alive;             /* the connection may be reused after this response */
     int event_stream;           /* Content-Type is text/event-stream */
@@ -247,7 +250,9 @@ typedef struct gemini_http_head {
     char value[96];             /* a list header's current element, else the value's start */
     int value_long;             /* value did not fit */
     int elements;               /* non-empty elements of this list header line */
-    int saw_te, saw_cl, conn_close, conn_keep_alive;
+    int pending;                /* a header line ended; an obs-fold line may still continue it */
+    int lf_only;                /* the status line ended in a bare LF: so must every line */
+    int saw_te, saw_chunked, saw_cl, conn_close, conn_keep_alive;
 } gemini_http_head;
 
 GEMINI_API void gemini_http_head_init(gemini_http_head *h);
@@ -869,12 +874,13 @@ static int gemini__head_fail(gemini_http_head *h, int err)
     return err;
 }
 
+/* RFC 9112 6.1 and 6.3: chunked must be the last coding, or the body runs to the close. */
 static int gemini__head_te_token(gemini_http_head *h, const char *t, size_t n)
 {
-    int chunked = gemini__ieq(t, n, "chunked");
-    if (!chunked) return GEMINI_ERR_HTTP_ENCODING;  /* gzip and friends: not for a stream */
-    if (h->chunked) return GEMINI_ERR_HTTP_FRAMING;  /* chunked twice */
-    h->chunked = 1;
+    h->chunked = gemini__ieq(t, n, "chunked");
+    h->coded |= !h->chunked;
+    if (h->chunked && h->saw_chunked) return GEMINI_ERR_HTTP_FRAMING;  /* chunked twice */
+    h->saw_chunked |= h->chunked;
     return GEMINI_OK;
 }
 
@@ -915,21 +921,28 @@ static int gemini__head_is_list(int id)
            id == GEMINI__HDR_CONNECTION;
 }
 
-/* One element of a list header, trimmed; empty ones are skipped (RFC 9110 5.6.1). An element
-   too long to keep is none of the ones acted on: it goes on as "?" (an unknown coding, not a
-   length, no connection option). */
-static int gemini__head_element(gemini_http_head *h)
+/* The current element of a list header, trimmed. An element too long to keep is none of the
+   ones acted on: it reads as "?" (an unknown coding, not a length, no connection option). */
+static size_t gemini__head_element_span(const gemini_http_head *h, const char **start)
 {
     const char *b = h->value, *e = h->value + h->value_len;
-    int err = GEMINI_OK;
     while (b < e && (*b == ' ' || *b == '\t')) b++;
     while (e > b && (e[-1] == ' ' || e[-1] == '\t')) e--;
     if (h->value_long) {
         b = "?";
         e = b + 1;
     }
-    if (e > b) {
-        size_t n = (size_t)(e - b);
+    *start = b;
+    return (size_t)(e - b);
+}
+
+/* One element of a list header; empty ones are skipped (RFC 9110 5.6.1). */
+static int gemini__head_element(gemini_http_head *h)
+{
+    const char *b;
+    size_t n = gemini__head_element_span(h, &b);
+    int err = GEMINI_OK;
+    if (n > 0) {
         h->elements++;
         switch (h->header_id) {
         case GEMINI__HDR_TE: err = gemini__head_te_token(h, b, n); break;
@@ -940,6 +953,25 @@ static int gemini__head_element(gemini_http_head *h)
     }
     h->value_len = 0;
     h->value_long = 0;
+    return err;
+}
+
+/* At the end of a Content-Length or Content-Encoding line, before an obs-fold line could
+   continue it: an element that is already wrong stays wrong whatever follows (a fold only adds
+   SP and more), so its error is reported now. Changes nothing. */
+static int gemini__head_element_precheck(gemini_http_head *h)
+{
+    const char *b;
+    size_t n;
+    long long length = h->content_length;
+    int saw_cl = h->saw_cl, err;
+    if (h->header_id != GEMINI__HDR_CL && h->header_id != GEMINI__HDR_CE) return GEMINI_OK;
+    n = gemini__head_element_span(h, &b);
+    if (n == 0) return GEMINI_OK;
+    if (h->header_id == GEMINI__HDR_CE) return gemini__head_ce_token(h, b, n);
+    err = gemini__head_cl_token(h, b, n);
+    h->content_length = length;
+    h->saw_cl = saw_cl;
     return err;
 }
 
@@ -993,7 +1025,6 @@ static int gemini__head_end(gemini_http_head *h)
     }
     /* RFC 9112 6.3: both lengths at once may be smuggling or splitting; refuse it */
     if (h->saw_te && h->saw_cl) return gemini__head_fail(h, GEMINI_ERR_HTTP_FRAMING);
-    if (h->saw_te && !h->chunked) return gemini__head_fail(h, GEMINI_ERR_HTTP_ENCODING);
     h->keep_alive = h->minor_version >= 1 ? !h->conn_close
                                           : (h->conn_keep_alive && !h->conn_close);
     if (h->chunked && h->minor_version == 0) h->keep_alive = 0;
@@ -1007,6 +1038,9 @@ static int gemini__head_status_byte(gemini_http_head *h, char c)
     static const char version[] = "HTTP/1.";
     switch (h->state) {
     case GEMINI__H_VERSION:
+        /* empty lines before a status line are skipped (RFC 9112 2.2), e.g. a stray CRLF after
+           the previous body */
+        if (h->name_len == 0 && (c == '\r' || c == '\n')) return GEMINI_OK;
         if (c != version[h->name_len]) return GEMINI_ERR_HTTP_STATUS_LINE;
         if (++h->name_len == 7) h->state = GEMINI__H_MINOR;
         return GEMINI_OK;
@@ -1028,7 +1062,7 @@ static int gemini__head_status_byte(gemini_http_head *h, char c)
     case GEMINI__H_SP2:                 /* the reason phrase may be missing altogether */
         if (c == ' ') { h->state = GEMINI__H_REASON; return GEMINI_OK; }
         if (c == '\r') { h->state = GEMINI__H_STATUS_LF; return GEMINI_OK; }
-        if (c == '\n') { h->state = GEMINI__H_LINE_START; return GEMINI_OK; }
+        if (c == '\n') { h->state = GEMINI__H_LINE_START; h->lf_only = 1; return GEMINI_OK; }
         return GEMINI_ERR_HTTP_STATUS_LINE;
     case GEMINI__H_STATUS_LF:
         if (c != '\n') return GEMINI_ERR_HTTP_STATUS_LINE;
@@ -1036,14 +1070,31 @@ static int gemini__head_status_byte(gemini_http_head *h, char c)
         return GEMINI_OK;
     default:                            /* GEMINI__H_REASON */
         if (c == '\r') { h->state = GEMINI__H_STATUS_LF; return GEMINI_OK; }
-        if (c == '\n') { h->state = GEMINI__H_LINE_START; return GEMINI_OK; }
+        if (c == '\n') { h->state = GEMINI__H_LINE_START; h->lf_only = 1; return GEMINI_OK; }
         if ((unsigned char)c < 0x20 && c != '\t') return GEMINI_ERR_HTTP_STATUS_LINE;
         if (strlen(h->reason) < sizeof h->reason - 1) h->reason[strlen(h->reason)] = c;
         return GEMINI_OK;
     }
 }
 
-/* Header lines: "name: value" with optional white space around the value. */
+/* One byte of a field value (obs-text included). List headers keep their current element. */
+static int gemini__head_value_byte(gemini_http_head *h, char c)
+{
+    if (h->header_id == GEMINI__HDR_OTHER) return GEMINI_OK;
+    if (gemini__head_is_list(h->header_id)) {
+        int full = h->value_len >= sizeof h->value - 1;
+        if (c == ',') return gemini__head_element(h);
+        if ((c == ' ' || c == '\t') && (h->value_len == 0 || full)) return GEMINI_OK;
+    }
+    if (h->value_len >= sizeof h->value - 1) h->value_long = 1;   /* the start is kept */
+    else h->value[h->value_len++] = c;
+    return GEMINI_OK;
+}
+
+/* Header lines: "name: value" with optional white space around the value. A line is ended by
+   CRLF, or by a bare LF in a head whose status line ended so (RFC 9112 2.2); a mix is refused.
+   A line starting with white space continues the previous value (obs-fold), which a user agent
+   reads as one SP (RFC 9112 5.2); so a header acts when the next line does not continue it. */
 static int gemini__head_field_byte(gemini_http_head *h, char c)
 {
     switch (h->state) {
@@ -1052,9 +1103,22 @@ static int gemini__head_field_byte(gemini_http_head *h, char c)
         h->state = GEMINI__H_LINE_START;
         return GEMINI_OK;
     case GEMINI__H_LINE_START:
-        if (c == '\r') { h->state = GEMINI__H_END_LF; return GEMINI_OK; }
-        if (c == '\n') return gemini__head_end(h);
-        if (!gemini__is_tchar((unsigned char)c)) return GEMINI_ERR_HTTP_HEADER; /* obs-fold too */
+        if ((c == ' ' || c == '\t') && h->pending) {      /* obs-fold */
+            h->state = GEMINI__H_OWS;
+            return gemini__head_value_byte(h, ' ');
+        }
+        if (h->pending) {
+            int err = gemini__head_header(h);
+            h->pending = 0;
+            if (err) return err;
+        }
+        if (c == '\r') {
+            if (h->lf_only) return GEMINI_ERR_HTTP_HEADER;
+            h->state = GEMINI__H_END_LF;
+            return GEMINI_OK;
+        }
+        if (c == '\n') return h->lf_only ? gemini__head_end(h) : GEMINI_ERR_HTTP_HEADER;
+        if (!gemini__is_tchar((unsigned char)c)) return GEMINI_ERR_HTTP_HEADER;
         h->state = GEMINI__H_NAME;
         h->name_len = 0;
         h->value_len = 0;
@@ -1077,20 +1141,13 @@ static int gemini__head_field_byte(gemini_http_head *h, char c)
         /* fall through */
     case GEMINI__H_VALUE:
         if (c == '\r' || c == '\n') {
-            int err = gemini__head_header(h);
+            if ((c == '\r') == h->lf_only) return GEMINI_ERR_HTTP_HEADER;
             h->state = c == '\r' ? GEMINI__H_LINE_LF : GEMINI__H_LINE_START;
-            return err;
+            h->pending = 1;
+            return gemini__head_element_precheck(h);
         }
         if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f) return GEMINI_ERR_HTTP_HEADER;
-        if (h->header_id == GEMINI__HDR_OTHER) return GEMINI_OK;
-        if (gemini__head_is_list(h->header_id)) {
-            int full = h->value_len >= sizeof h->value - 1;
-            if (c == ',') return gemini__head_element(h);
-            if ((c == ' ' || c == '\t') && (h->value_len == 0 || full)) return GEMINI_OK;
-        }
-        if (h->value_len >= sizeof h->value - 1) h->value_long = 1;   /* the start is kept */
-        else h->value[h->value_len++] = c;
-        return GEMINI_OK;
+        return gemini__head_value_byte(h, c);
     default:                            /* GEMINI__H_END_LF */
         if (c != '\n') return GEMINI_ERR_HTTP_HEADER;
         return gemini__head_end(h);
@@ -2507,6 +2564,7 @@ static int gemini__parser_head_done(gemini_parser *p)
     else if (h->chunked) mode = GEMINI_BODY_CHUNKED;
     else if (h->content_length >= 0) mode = GEMINI_BODY_LENGTH;
     if (mode == GEMINI_BODY_CLOSE) h->keep_alive = 0;
+    if (h->coded && mode != GEMINI_BODY_NONE) return gemini__parser_fail(p, GEMINI_ERR_HTTP_ENCODING);
     gemini_body_init(&p->body, mode,
                      (unsigned long long)(h->content_length < 0 ? 0 : h->content_length));
     if (h->status < 200 || h->status > 299) {

@@ -342,9 +342,9 @@ static inline void split_head_finish(void *ctx, split_buf *out)
     if (h->err) sbuf_printf(out, "err=%d", h->err);
     else if (!h->done) sbuf_str(out, "incomplete");
     else {
-        sbuf_printf(out, "status=%d minor=%d chunked=%d cl=%lld ka=%d es=%d json=%d retry=%ld reason=",
-                    h->status, h->minor_version, h->chunked, h->content_length, h->keep_alive,
-                    h->event_stream, h->json, h->retry_after);
+        sbuf_printf(out, "status=%d minor=%d chunked=%d%s cl=%lld ka=%d es=%d json=%d retry=%ld reason=",
+                    h->status, h->minor_version, h->chunked, h->coded ? " coded=1" : "",
+                    h->content_length, h->keep_alive, h->event_stream, h->json, h->retry_after);
         sbuf_quote(out, h->reason, split_strnlen(h->reason, sizeof h->reason));
         sbuf_str(out, " rest=");
         sbuf_quote(out, c->rest.p ? c->rest.p : "", c->rest.len);

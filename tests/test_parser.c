@@ -226,6 +226,12 @@ static const parser_row parser_rows[] = {
     {"malformed status line", RAW, NULL, "HTTP/2 200\r\n\r\n", END(40), 0, 0},
     {"gzip content coding", RAW, NULL,
      SSE_HEAD "Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n", END(44), 0, 0},
+    {"gzip transfer coding under chunked", RAW, NULL,
+     SSE_HEAD "Transfer-Encoding: gzip, chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n", END(44), 0, 0},
+    {"gzip transfer coding, body to the close", RAW, NULL,
+     SSE_HEAD "Transfer-Encoding: chunked, gzip\r\n\r\n\x1f\x8b", END(44), 0, 0},
+    {"204 with a transfer coding: no body, so not refused for the coding (not a stream)", RAW, NULL,
+     "HTTP/1.1 204 No Content\r\nTransfer-Encoding: gzip\r\n\r\n", END(54), 0, 0},
     {"bad chunk framing after good events", RAW, NULL,
      SSE_HEAD "Transfer-Encoding: chunked\r\n\r\n"
      "41\r\ndata: {`candidates`: [{`content`: {`parts`: [{`text`: `a`}]}}]}\n\n\r\n3\r\nabcX",
