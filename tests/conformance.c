@@ -8,6 +8,8 @@
    2. jsontestsuite/: y_ accepted and n_ rejected as a value the scanner skips; i_ reported.
    3. sse/cases.json through gemini_sse (strict WHATWG) and chunked/cases.json through
       gemini_body (chunked), compared with each case's expectation.
+   4. http-response/cases.json through gemini_http_head (and gemini_body between pipelined
+      responses): errors, incomplete heads, status, reason, where each head ends, framing.
    Each input runs whole, byte by byte and split (tests/split.h). A missing folder is skipped.
    Prints counts per group and "N passed, N failed"; exits 1 if anything failed. */
 #define _POSIX_C_SOURCE 200809L
@@ -799,6 +801,287 @@ static void group_cases(const char *corpus, const char *folder, char kind)
     free(path);
 }
 
+/* ---- group 4: HTTP response heads ----------------------------------------------------------- */
+
+/* The byte stream as this client reads it: a head (gemini_http_head; 1xx heads are skipped
+   inside it), then the body its framing gives (none for 204, 304 and answers to HEAD, chunked,
+   a length, or the rest), then the next head. Outcome: one line per final head,
+   "head status=S reason=R end=E frame=F", then "error" or "incomplete" if it comes to that. */
+#define HTTP_MAX_MESSAGES 8
+
+typedef struct case_http_ctx {
+    gemini_http_head h;
+    gemini_body b;
+    int phase;                  /* 0 head, 1 body, 2 the rest is body (read to close), 3 error */
+    int no_body;                /* answers to HEAD: no body whatever the head says */
+    int show_frame[HTTP_MAX_MESSAGES];  /* the case says how this head frames its body */
+    int messages;
+    size_t offset, head_start;
+    split_buf log;
+} case_http_ctx;
+
+static void case_http_start(void *ctx)
+{
+    case_http_ctx *c = (case_http_ctx *)ctx;
+    gemini_http_head_init(&c->h);
+    c->phase = 0;
+    c->messages = 0;
+    c->offset = c->head_start = 0;
+    sbuf_clear(&c->log);
+}
+
+static void case_http_head_done(case_http_ctx *c)
+{
+    const gemini_http_head *h = &c->h;
+    int none = c->no_body || h->status == 204 || h->status == 304;
+    sbuf_printf(&c->log, "head status=%d reason=", h->status);
+    sbuf_quote(&c->log, h->reason, strlen(h->reason));
+    sbuf_printf(&c->log, " end=%lu", (unsigned long)c->offset);
+    if (c->messages < HTTP_MAX_MESSAGES && c->show_frame[c->messages]) {
+        if (none) sbuf_str(&c->log, " frame=none");
+        else if (h->chunked) sbuf_str(&c->log, " frame=chunked");
+        else if (h->content_length >= 0) sbuf_printf(&c->log, " frame=length:%lld", h->content_length);
+        else sbuf_str(&c->log, " frame=close");
+    }
+    sbuf_str(&c->log, "\n");
+    c->messages++;
+    if (none) {
+        gemini_http_head_init(&c->h);
+        c->head_start = c->offset;
+        return;
+    }
+    if (!h->chunked && h->content_length < 0) {
+        c->phase = 2;
+        return;
+    }
+    gemini_body_init(&c->b, h->chunked ? GEMINI_BODY_CHUNKED : GEMINI_BODY_LENGTH,
+                     (unsigned long long)(h->chunked ? 0 : h->content_length));
+    c->phase = 1;
+}
+
+static void case_http_feed(void *ctx, const char *data, size_t len)
+{
+    case_http_ctx *c = (case_http_ctx *)ctx;
+    while (len > 0 && c->phase < 2) {
+        size_t used;
+        if (c->phase == 0) {
+            used = gemini_http_head_feed(&c->h, data, len);
+            c->offset += used;
+            if (c->h.err) { c->phase = 3; return; }
+            if (c->h.done) case_http_head_done(c);
+        } else {
+            used = gemini_body_feed(&c->b, data, len, discard_out, NULL);
+            c->offset += used;
+            if (c->b.err) { c->phase = 3; return; }
+            if (c->b.done) {
+                gemini_http_head_init(&c->h);
+                c->head_start = c->offset;
+                c->phase = 0;
+            }
+        }
+        data += used;
+        len -= used;
+    }
+    c->offset += len;
+}
+
+static void case_http_finish(void *ctx, split_buf *out)
+{
+    case_http_ctx *c = (case_http_ctx *)ctx;
+    sbuf_put(out, c->log.p ? c->log.p : "", c->log.len);
+    if (c->phase == 3) {
+        int err = c->h.err ? c->h.err : c->b.err;
+        sbuf_printf(out, "error (%d %s)\n", err, gemini_strerror(err));
+    } else if (c->messages == 0 && c->offset > 0) {
+        sbuf_str(out, "incomplete\n");    /* what follows a complete head may be cut anywhere */
+    }
+}
+
+static const split_layer case_http_layer = {case_http_start, case_http_feed, case_http_finish};
+
+/* The Content-Length a message's headers give (the first, trimmed); -1 if none or not digits. */
+static long long case_content_length(const jv *headers)
+{
+    size_t i;
+    for (i = 0; headers && headers->type == 'a' && i < headers->n; i++) {
+        const jv *pair = &headers->items[i];
+        if (pair->type == 'a' && pair->n == 2 && pair->items[0].type == 's' &&
+            gemini__ieq(pair->items[0].s, pair->items[0].len, "content-length")) {
+            const char *v = pair->items[1].s, *e = v + pair->items[1].len;
+            long long n = 0;
+            while (v < e && (*v == ' ' || *v == '\t')) v++;
+            while (e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
+            if (v == e) return -1;
+            for (; v < e; v++) {
+                if (*v < '0' || *v > '9') return -1;
+                n = n * 10 + (*v - '0');
+            }
+            return n;
+        }
+    }
+    return -1;
+}
+
+/* The expected outcome; a "headers" case is a head after "HTTP/1.1 200 OK\r\n" (prefix bytes). */
+static void http_case_expect(const jv *c, size_t prefix, case_http_ctx *ctx, split_buf *want)
+{
+    const jv *ok = jv_get(c, "ok"), *complete = jv_get(c, "complete"), *msgs = jv_get(c, "messages");
+    size_t i;
+    int n = 0;
+    if (!ok || ok->type != 't') {
+        sbuf_str(want, "error\n");
+        return;
+    }
+    if (prefix && complete && complete->type == 't') {   /* no head_end: the input is the head */
+        const jv *end = jv_get(c, "head_end"), *input = jv_get(c, "input");
+        split_buf raw = {0};
+        latin1_bytes(input, &raw);
+        sbuf_printf(want, "head status=200 reason=\"OK\" end=%lu\n",
+                    (unsigned long)(prefix + (end ? (size_t)end->num : raw.len)));
+        sbuf_free(&raw);
+    }
+    for (i = 0; !prefix && msgs && msgs->type == 'a' && i < msgs->n; i++) {
+        const jv *m = &msgs->items[i], *st = jv_get(m, "status"), *reason = jv_get(m, "reason");
+        const jv *end = jv_get(m, "head_end"), *frame = jv_get(m, "framing");
+        split_buf r = {0};
+        if (!st || (st->num >= 100 && st->num < 200)) continue;    /* 1xx: skipped by the parser */
+        if (reason && reason->type == 's') latin1_bytes(reason, &r);
+        sbuf_printf(want, "head status=%d reason=", (int)st->num);
+        sbuf_quote(want, r.p ? r.p : "", r.len > 63 ? 63 : r.len);  /* the parser keeps 63 bytes */
+        sbuf_printf(want, " end=%lu", (unsigned long)(end ? end->num : 0));
+        if (frame && frame->type == 's' && n < HTTP_MAX_MESSAGES) {
+            ctx->show_frame[n] = 1;
+            if (strncmp(frame->s, "none", 4) == 0) sbuf_str(want, " frame=none");
+            else if (strcmp(frame->s, "chunked") == 0) sbuf_str(want, " frame=chunked");
+            else if (strcmp(frame->s, "until-close") == 0) sbuf_str(want, " frame=close");
+            else sbuf_printf(want, " frame=length:%lld", case_content_length(jv_get(m, "headers")));
+        }
+        sbuf_str(want, "\n");
+        sbuf_free(&r);
+        n++;
+    }
+    if (!complete || complete->type != 't') sbuf_str(want, "incomplete\n");
+}
+
+/* Outcomes match when both are errors, whatever the code; else they must be the same. */
+static int http_same(const split_buf *got, const char *want)
+{
+    const char *g = got->p ? got->p : "";
+    if (strcmp(want, "error\n") == 0) return strstr(g, "error (") != NULL;
+    return strcmp(g, want) == 0;
+}
+
+/* Cases about behaviour this client does not have, with the reason; counted apart. */
+static const char *http_not_applicable(const char *name)
+{
+    static const struct { const char *prefix, *why; } na[] = {
+        {"llhttp/connection/HTTP 101 response with Upgrade",
+         "this client never asks for an upgrade, so a 101 is an error (GEMINI_ERR_HTTP_UPGRADE)"},
+        {"llhttp/connection/HTTP/1.1 with keep-alive disabled",
+         "the client stops reading when a Connection: close response ends, so bytes after it are "
+         "never parsed (llhttp calls them an error: SOURCES.md, note 5)"},
+        {"llhttp/invalid/Spaces before headers",
+         "the line is an obs-fold, which a user agent must read as SP in a response (RFC 9112 5.2, "
+         "as the pico obs-fold cases expect); llhttp refuses it (SOURCES.md, note 3; the case is "
+         "adapted from a request test)"},
+        {"llhttp/sample/HTTP version 0.9",
+         "only HTTP/1.x status lines are read (llhttp's acceptance of 0.9: SOURCES.md, note 5)"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof na / sizeof na[0]; i++)
+        if (strncmp(name, na[i].prefix, strlen(na[i].prefix)) == 0) return na[i].why;
+    return NULL;
+}
+
+static void group_http(const char *corpus)
+{
+    char *path = path_join(corpus, "http-response", "/cases.json");
+    size_t len, i;
+    char *text = read_all(path, &len);
+    jv root;
+    int passed = 0, failed = 0, disp_agree = 0, disp_differ = 0, not_applicable = 0, parsed;
+    split_buf bytes = {0}, want = {0}, got = {0};
+    printf("== http-response: %s\n", path);
+    if (!text) {
+        printf("  skipped: cannot read %s\n", path);
+        free(path);
+        return;
+    }
+    parsed = jv_parse(text, len, &root) == 0;
+    if (!parsed || root.type != 'a') {
+        if (parsed) jv_free(&root);
+        printf("  FAIL cannot parse %s as an array of cases\n", path);
+        total_failed++;
+        free(text);
+        free(path);
+        return;
+    }
+    for (i = 0; i < root.n; i++) {
+        const jv *c = &root.items[i], *input = jv_get(c, "input");
+        const char *name = jv_str(c, "name"), *kind = jv_str(c, "kind"), *context = jv_str(c, "context");
+        int disputed = jv_get(c, "disputed") != NULL, ok = 1;
+        size_t prefix = kind && strcmp(kind, "headers") == 0 ? 17 : 0, k, way;
+        case_http_ctx ctx;
+        char label[160];
+        if (!input || input->type != 's') continue;
+        sprintf(label, "%.140s", name ? name : "?");
+        if (http_not_applicable(label)) {
+            printf("  not applicable: %s: %s\n", label, http_not_applicable(label));
+            not_applicable++;
+            continue;
+        }
+        memset(&ctx, 0, sizeof ctx);
+        ctx.no_body = context && strstr(context, "HEAD") != NULL;
+        sbuf_clear(&want);
+        sbuf_put(&want, "", 0);
+        http_case_expect(c, prefix, &ctx, &want);
+        sbuf_clear(&bytes);
+        if (prefix) sbuf_put(&bytes, "HTTP/1.1 200 OK\r\n", prefix);
+        {
+            split_buf raw = {0};
+            latin1_bytes(input, &raw);
+            sbuf_put(&bytes, raw.p, raw.len);
+            sbuf_free(&raw);
+        }
+        /* whole, byte by byte, and split in two at every offset */
+        for (way = 0; way <= bytes.len + 1 && ok; way++) {
+            if (way == 0) split_run_cuts(&case_http_layer, &ctx, bytes.p, bytes.len, NULL, 0, &got);
+            else if (way == 1) split_run_every(&case_http_layer, &ctx, bytes.p, bytes.len, 1, &got);
+            else {
+                k = way - 1;
+                split_run_cuts(&case_http_layer, &ctx, bytes.p, bytes.len, &k, 1, &got);
+            }
+            sbuf_put(&got, "", 0);
+            if (!http_same(&got, want.p)) {
+                ok = 0;
+                if (!disputed)
+                    printf("  FAIL %s (%s)\n    got:      %s    expected: %s", label,
+                           way == 0 ? "whole" : way == 1 ? "byte by byte" : "split", got.p, want.p);
+            }
+        }
+        if (disputed) {
+            if (ok) disp_agree++;
+            else {
+                disp_differ++;
+                printf("  disputed, differs from the case's expectation: %s\n", label);
+            }
+        } else if (ok) passed++;
+        else failed++;
+        sbuf_free(&ctx.log);
+    }
+    printf("http-response: %d passed, %d failed; disputed (not counted): %d agree, %d differ; "
+           "not applicable: %d; field values other than the ones acted on are not exposed and "
+           "not checked\n", passed, failed, disp_agree, disp_differ, not_applicable);
+    total_passed += passed;
+    total_failed += failed;
+    sbuf_free(&bytes);
+    sbuf_free(&want);
+    sbuf_free(&got);
+    jv_free(&root);
+    free(text);
+    free(path);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -809,6 +1092,7 @@ int main(int argc, char **argv)
     group_jsontestsuite(argv[1]);
     group_cases(argv[1], "sse", 's');
     group_cases(argv[1], "chunked", 'c');
+    group_http(argv[1]);
     printf("%d passed, %d failed\n", total_passed, total_failed);
     return total_failed ? 1 : 0;
 }
