@@ -719,32 +719,83 @@ static int every_prefix_incomplete(const char *in, size_t len, const char *label
     return 1;
 }
 
+/* A case file (FOLDER/cases.json): read and parsed, or said why not (a missing file is
+   skipped, an unreadable one fails). */
+typedef struct case_file {
+    char *path, *text;
+    jv root;
+} case_file;
+
+static int case_file_open(case_file *f, const char *corpus, const char *folder)
+{
+    size_t len;
+    int parsed;
+    f->path = path_join(corpus, folder, "/cases.json");
+    f->text = read_all(f->path, &len);
+    printf("== %s: %s\n", folder, f->path);
+    if (!f->text) {
+        printf("  skipped: cannot read %s\n", f->path);
+        free(f->path);
+        return 0;
+    }
+    parsed = jv_parse(f->text, len, &f->root) == 0;   /* jv_parse frees what it built on failure */
+    if (!parsed || f->root.type != 'a') {
+        if (parsed) jv_free(&f->root);
+        printf("  FAIL cannot parse %s as an array of cases\n", f->path);
+        total_failed++;
+        free(f->text);
+        free(f->path);
+        return 0;
+    }
+    return 1;
+}
+
+static void case_file_close(case_file *f)
+{
+    jv_free(&f->root);
+    free(f->text);
+    free(f->path);
+}
+
+/* Counts of one case file: disputed cases are counted apart, whichever way they go. */
+typedef struct case_tally {
+    int passed, failed, disp_agree, disp_differ;
+} case_tally;
+
+/* Counts a case; returns 1 when it is a failure to report. */
+static int case_tally_add(case_tally *t, int disputed, int ok, const char *label)
+{
+    if (disputed) {
+        if (ok) t->disp_agree++;
+        else {
+            t->disp_differ++;
+            printf("  disputed, differs from the case's expectation: %s\n", label);
+        }
+        return 0;
+    }
+    if (ok) t->passed++;
+    else t->failed++;
+    return !ok;
+}
+
+static void case_tally_end(const case_tally *t, const char *folder, const char *more)
+{
+    printf("%s: %d passed, %d failed; disputed (not counted): %d agree, %d differ%s\n", folder,
+           t->passed, t->failed, t->disp_agree, t->disp_differ, more);
+    total_passed += t->passed;
+    total_failed += t->failed;
+}
+
 /* Runs one case file: kind 's' (SSE) or 'c' (chunked). */
 static void group_cases(const char *corpus, const char *folder, char kind)
 {
-    char *path = path_join(corpus, folder, "/cases.json");
-    size_t len, i;
-    char *text = read_all(path, &len);
-    jv root;
-    int passed = 0, failed = 0, disp_agree = 0, disp_differ = 0, parsed;
+    case_file f;
+    case_tally t = {0, 0, 0, 0};
+    size_t i;
     split_buf want = {0}, bytes = {0}, whole = {0};
-    printf("== %s: %s\n", folder, path);
-    if (!text) {
-        printf("  skipped: cannot read %s\n", path);
-        free(path);
-        return;
-    }
-    parsed = jv_parse(text, len, &root) == 0;        /* jv_parse frees what it built on failure */
-    if (!parsed || root.type != 'a') {
-        if (parsed) jv_free(&root);
-        printf("  FAIL cannot parse %s as an array of cases\n", path);
-        total_failed++;
-        free(text);
-        free(path);
-        return;
-    }
-    for (i = 0; i < root.n; i++) {
-        const jv *c = &root.items[i], *input = jv_get(c, "input");
+    if (!case_file_open(&f, corpus, folder)) return;
+    for (i = 0; i < f.root.n; i++) {
+        const jv *c = &f.root.items[i], *input = jv_get(c, "input");
         const char *name = jv_str(c, "name");
         int disputed = jv_get(c, "disputed") != NULL, ok;
         char label[160];
@@ -775,30 +826,15 @@ static void group_cases(const char *corpus, const char *folder, char kind)
             sbuf_free(&ctx.sb.body);
             sbuf_free(&ctx.sb.rest);
         }
-        if (disputed) {
-            if (ok) disp_agree++;
-            else {
-                disp_differ++;
-                printf("  disputed, differs from the case's expectation: %s\n", label);
-            }
-        } else if (ok) passed++;
-        else {
-            failed++;
-            print_fail(label, &whole, want.p ? want.p : "");
-        }
+        if (case_tally_add(&t, disputed, ok, label)) print_fail(label, &whole, want.p ? want.p : "");
     }
-    printf("%s: %d passed, %d failed; disputed (not counted): %d agree, %d differ%s\n", folder, passed,
-           failed, disp_agree, disp_differ,
-           kind == 's' ? "; comments are not exposed by gemini_sse and not checked"
-                       : "; trailers and chunk_sizes are not exposed by gemini_body and not checked");
-    total_passed += passed;
-    total_failed += failed;
+    case_tally_end(&t, folder,
+                   kind == 's' ? "; comments are not exposed by gemini_sse and not checked"
+                               : "; trailers and chunk_sizes are not exposed by gemini_body and not checked");
     sbuf_free(&want);
     sbuf_free(&bytes);
     sbuf_free(&whole);
-    jv_free(&root);
-    free(text);
-    free(path);
+    case_file_close(&f);
 }
 
 /* ---- group 4: HTTP response heads ----------------------------------------------------------- */
@@ -995,29 +1031,15 @@ static const char *http_not_applicable(const char *name)
 
 static void group_http(const char *corpus)
 {
-    char *path = path_join(corpus, "http-response", "/cases.json");
-    size_t len, i;
-    char *text = read_all(path, &len);
-    jv root;
-    int passed = 0, failed = 0, disp_agree = 0, disp_differ = 0, not_applicable = 0, parsed;
+    case_file f;
+    case_tally t = {0, 0, 0, 0};
+    size_t i;
+    int not_applicable = 0;
+    char more[160];
     split_buf bytes = {0}, want = {0}, got = {0};
-    printf("== http-response: %s\n", path);
-    if (!text) {
-        printf("  skipped: cannot read %s\n", path);
-        free(path);
-        return;
-    }
-    parsed = jv_parse(text, len, &root) == 0;
-    if (!parsed || root.type != 'a') {
-        if (parsed) jv_free(&root);
-        printf("  FAIL cannot parse %s as an array of cases\n", path);
-        total_failed++;
-        free(text);
-        free(path);
-        return;
-    }
-    for (i = 0; i < root.n; i++) {
-        const jv *c = &root.items[i], *input = jv_get(c, "input");
+    if (!case_file_open(&f, corpus, "http-response")) return;
+    for (i = 0; i < f.root.n; i++) {
+        const jv *c = &f.root.items[i], *input = jv_get(c, "input");
         const char *name = jv_str(c, "name"), *kind = jv_str(c, "kind"), *context = jv_str(c, "context");
         int disputed = jv_get(c, "disputed") != NULL, ok = 1;
         size_t prefix = kind && strcmp(kind, "headers") == 0 ? 17 : 0, k, way;
@@ -1059,27 +1081,16 @@ static void group_http(const char *corpus)
                            way == 0 ? "whole" : way == 1 ? "byte by byte" : "split", got.p, want.p);
             }
         }
-        if (disputed) {
-            if (ok) disp_agree++;
-            else {
-                disp_differ++;
-                printf("  disputed, differs from the case's expectation: %s\n", label);
-            }
-        } else if (ok) passed++;
-        else failed++;
+        case_tally_add(&t, disputed, ok, label);
         sbuf_free(&ctx.log);
     }
-    printf("http-response: %d passed, %d failed; disputed (not counted): %d agree, %d differ; "
-           "not applicable: %d; field values other than the ones acted on are not exposed and "
-           "not checked\n", passed, failed, disp_agree, disp_differ, not_applicable);
-    total_passed += passed;
-    total_failed += failed;
+    sprintf(more, "; not applicable: %d; field values other than the ones acted on are not "
+                  "exposed and not checked", not_applicable);
+    case_tally_end(&t, "http-response", more);
     sbuf_free(&bytes);
     sbuf_free(&want);
     sbuf_free(&got);
-    jv_free(&root);
-    free(text);
-    free(path);
+    case_file_close(&f);
 }
 
 int main(int argc, char **argv)
