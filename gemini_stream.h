@@ -327,34 +327,37 @@ GEMINI_API int gemini_sse_finish(gemini_sse *s, gemini_sse_fn fn, void *user);
 typedef struct gemini_json {
     int err;                    /* sticky gemini_error */
     int done;                   /* the top-level value is complete */
+    int saw_error;              /* the document carried {"error": ...} (an API_ERROR was sent) */
+    /* private: what a cut document may leave behind. gemini_json_reset clears the fields up
+       to here and no further: a few stores, where a longer memset costs a `rep stos` */
+    int depth;
+    size_t part_len;            /* text, or a function call's raw args */
+    unsigned uhigh;             /* pending high surrogate of a \u pair */
+    int utf8_have, utf8_need;   /* raw UTF-8 sequence being checked: bytes held and wanted */
+    int part_thought;           /* "thought": true seen in this part */
+    int part_kind;              /* 0 text (or nothing yet), 1 function call */
+    /* options, kept by gemini_json_reset */
     int all_candidates;         /* deliver every candidate, not only candidates[0] */
     int signatures;             /* deliver THOUGHT_SIGNATURE events */
     int http_status;            /* copied into API_ERROR events (200 unless told) */
-    int saw_error;              /* the document carried {"error": ...} (an API_ERROR was sent) */
     gemini_event_fn fn;
     void *user;
-    /* private: the lexer */
+    /* private: the lexer and the response being assembled. From here on every field is set
+       by gemini_json_reset or written before it is read, so a new document leaves them be */
     int state;
-    int depth;
     int node;                   /* path node of the value being read */
     int str_node;               /* where the current string's bytes go */
     int lit, lit_pos;           /* literal (true/false/null) being matched */
-    unsigned ucode, uhigh;      /* \u escape being decoded; pending high surrogate */
+    unsigned ucode;             /* \u escape being decoded */
     int udigits;
-    unsigned char utf8[4];      /* a raw UTF-8 sequence being checked */
-    int utf8_have, utf8_need;
+    unsigned char utf8[4];      /* the raw UTF-8 sequence being checked */
     unsigned char utf8_lo, utf8_hi;  /* allowed range of its next byte */
-    long long num;              /* integer part of the number being read */
-    int num_neg;                /* ... and its sign */
+    int num_neg;                /* sign ... */
+    long long num;              /* ... and integer part of the number being read */
     size_t key_len;
-    int capture_depth;          /* depth where raw capture (function args) began; -1 when off */
     const char *cap_from;       /* start of the bytes not yet captured (within one feed) */
-    /* private: the response being assembled */
+    int capture_depth;          /* depth where raw capture (function args) began; -1 when off */
     int cand_index;             /* position of the candidate being read */
-    int part_thought;           /* "thought": true seen in this part */
-    int part_kind;              /* 0 text (or nothing yet), 1 function call */
-    size_t part_len;            /* text, or a function call's raw args */
-    /* private: written before they are read, so a new document leaves them as they are */
     unsigned char stack[GEMINI_JSON_MAX_DEPTH];  /* path node of each open container */
     unsigned char kind[GEMINI_JSON_MAX_DEPTH];   /* '{' or '[' of each open container */
     char key[32];               /* a key read byte-wise (escaped, or cut by the input's end) */
@@ -1601,15 +1604,7 @@ static void gemini__json_event(gemini_json *j, gemini_event *ev, gemini_event_ty
 
 GEMINI_DEF void gemini_json_reset(gemini_json *j)
 {
-    gemini_event_fn fn = j->fn;
-    void *user = j->user;
-    int all = j->all_candidates, sig = j->signatures, status = j->http_status;
-    memset(j, 0, offsetof(gemini_json, stack));  /* the stacks and buffers need no clearing */
-    j->fn = fn;
-    j->user = user;
-    j->all_candidates = all;
-    j->signatures = sig;
-    j->http_status = status;
+    memset(j, 0, offsetof(gemini_json, all_candidates));   /* see the struct: no further */
     j->state = GEMINI__J_VALUE;
     j->node = GEMINI__N_TOP;
     j->capture_depth = -1;
@@ -1752,7 +1747,7 @@ static void gemini__json_container_start(gemini_json *j, int node)
     }
 }
 
-static void gemini__json_number_done(gemini_json *j, int node)
+static inline void gemini__json_number_done(gemini_json *j, int node)
 {
     long v = (long)(j->num_neg ? -j->num : j->num);
     switch (node) {
@@ -2114,6 +2109,12 @@ static int gemini__json_escape(gemini_json *j, char c)
     }
 }
 
+/* Whether c may follow a number: white space or the punctuation after a value. */
+static int gemini__json_ends_number(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == '}' || c == ']';
+}
+
 /* One byte of a number; returns 0 when the byte ends the number and must be read again. */
 static int gemini__json_number(gemini_json *j, char c, const char *at)
 {
@@ -2154,14 +2155,31 @@ static int gemini__json_number(gemini_json *j, char c, const char *at)
         break;
     }
     /* c is not part of the number: it ends here */
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != '}' && c != ']')
-        return gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER), 1;
+    if (!gemini__json_ends_number(c)) return gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER), 1;
     gemini__json_number_done(j, j->node);
     gemini__json_value_done(j, j->node, at);
     return 0;
 }
 
-/* The first byte of a value. */
+/* An unsigned integer that lies whole in this input (token counts, "index": 0) is read at
+   once. Returns the position of the byte that ends it, or NULL to take the byte-wise way
+   (a fraction, an exponent, a leading zero, or the end of the input). */
+static const char *gemini__json_number_inline(gemini_json *j, const char *at, const char *end)
+{
+    const char *q = at + 1;
+    long long num = *at - '0';
+    if (num != 0) {
+        for (; q < end && *q >= '0' && *q <= '9'; q++)
+            if (num < 100000000000000LL) num = num * 10 + (*q - '0');
+    }
+    if (q == end || !gemini__json_ends_number(*q)) return NULL;
+    j->num = num;
+    j->num_neg = 0;
+    gemini__json_number_done(j, j->node);
+    gemini__json_value_done(j, j->node, q);
+    return q;
+}
+
 /* The first byte of a value; returns the position after what it used (a skipped string
    that lies whole in this input is passed over at once). */
 static const char *gemini__json_value_start(gemini_json *j, const char *at, const char *end)
@@ -2195,6 +2213,8 @@ static const char *gemini__json_value_start(gemini_json *j, const char *at, cons
     case '.': case '+': gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER); break;
     default:
         if (c >= '0' && c <= '9') {
+            const char *after = gemini__json_number_inline(j, at, end);
+            if (after) return after;
             j->state = c == '0' ? GEMINI__J_NUM_ZERO : GEMINI__J_NUM_INT;
             j->num = c - '0';
             j->num_neg = 0;
