@@ -696,6 +696,31 @@ static gemini__word gemini__load8(const char *p)
     return w;
 }
 
+static void gemini__store8(char *p, gemini__word w)
+{
+    memcpy(p, &w, sizeof w);
+}
+
+/* memcpy for the short runs of a part's text: up to 32 bytes in overlapping words, or byte
+   by byte below 8, without a call; longer ones through memcpy. */
+static inline void gemini__copy(char *dst, const char *src, size_t n)
+{
+    if (n >= 8 && n <= 32) {
+        gemini__word a = gemini__load8(src), b = gemini__load8(src + n - 8);
+        if (n > 16) {
+            gemini__word c = gemini__load8(src + 8), d = gemini__load8(src + n - 16);
+            gemini__store8(dst + 8, c);
+            gemini__store8(dst + n - 16, d);
+        }
+        gemini__store8(dst, a);
+        gemini__store8(dst + n - 8, b);
+    } else if (n < 8) {
+        while (n-- > 0) *dst++ = *src++;
+    } else {
+        memcpy(dst, src, n);
+    }
+}
+
 /* Whether n bytes at a and b are equal. Keys are short: a few word compares (the last one
    overlapping) cost less than a call to memcmp. */
 static int gemini__same(const char *a, const char *b, size_t n)
@@ -1589,17 +1614,19 @@ static void gemini__json_emit(gemini_json *j, gemini_event *ev)
     if (j->fn && j->fn(j->user, ev) != 0) gemini__json_fail(j, GEMINI_ERR_CANCELLED);
 }
 
+/* An event with every field at its "absent" value. Copied, not memset: gcc makes the memset
+   a rep stos, which costs more than the rest of the event. */
+static const gemini_event gemini__no_event = {GEMINI_EVENT_TEXT, 0, "", 0, "", 0, "", "", 0, 0,
+                                              {0, 0, 0, 0, 0}};
+
 static void gemini__json_event(gemini_json *j, gemini_event *ev, gemini_event_type type,
                                const char *text, size_t len)
 {
-    memset(ev, 0, sizeof *ev);
+    *ev = gemini__no_event;
     ev->type = type;
     ev->candidate = j->cand_index < 0 ? 0 : j->cand_index;
     ev->text = text;
     ev->len = len;
-    ev->args = "";
-    ev->id = "";
-    ev->status = "";
 }
 
 GEMINI_DEF void gemini_json_reset(gemini_json *j)
@@ -2003,6 +2030,109 @@ static void gemini__utf8_byte(gemini_json *j, unsigned char c)
     j->utf8_hi = hi;
 }
 
+/* The byte a one-letter escape (\" \\ \/ \b \f \n \r \t) stands for, or -1. */
+static inline int gemini__json_unescape(char c)
+{
+    /* tests, not a switch: gcc would make a jump table and keep the function out of line */
+    if (c == 'n') return '\n';
+    if (c == '"' || c == '\\' || c == '/') return c;
+    if (c == 't') return '\t';
+    if (c == 'r') return '\r';
+    if (c == 'b') return '\b';
+    if (c == 'f') return '\f';
+    return -1;
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/* Checks the UTF-8 of 16 bytes that begin on a character (high: their bytes >= 0x80, as a
+   mask). Returns a mask of the positions where something is wrong: a byte that cannot lead,
+   a continuation byte nobody expects, one missing, or a second byte out of its lead's range
+   (E0: A0-BF, ED: 80-9F, F0: 90-BF, F4: 80-8F). *expect gets the positions where continuation
+   bytes are due (bits 16-18: in the next 16 bytes). Signed compares: 0x80-0xFF are negative. */
+static unsigned gemini__utf8_check16(__m128i v, unsigned high, unsigned *expect)
+{
+#define GEMINI__MASK(cmp, b) (unsigned)_mm_movemask_epi8(cmp(v, _mm_set1_epi8((char)(b))))
+    unsigned cont = GEMINI__MASK(_mm_cmplt_epi8, 0xC0);                 /* 80-BF */
+    unsigned below_a0 = GEMINI__MASK(_mm_cmplt_epi8, 0xA0);             /* 80-9F */
+    unsigned below_90 = GEMINI__MASK(_mm_cmplt_epi8, 0x90);             /* 80-8F */
+    unsigned lead2 = GEMINI__MASK(_mm_cmpgt_epi8, 0xC1) & high;         /* C2-FF: 1 more */
+    unsigned lead3 = GEMINI__MASK(_mm_cmpgt_epi8, 0xDF) & high;         /* E0-FF: 2 more */
+    unsigned lead4 = GEMINI__MASK(_mm_cmpgt_epi8, 0xEF) & high;         /* F0-FF: 3 more */
+    unsigned err = (high & ~cont & ~lead2)                              /* C0, C1 */
+                 | (GEMINI__MASK(_mm_cmpgt_epi8, 0xF4) & high);         /* F5-FF */
+    *expect = (lead2 << 1) | (lead3 << 2) | (lead4 << 3);
+    err |= (*expect ^ cont) & 0xFFFFu;
+    err |= ((GEMINI__MASK(_mm_cmpeq_epi8, 0xE0) << 1) & below_a0)
+         | ((GEMINI__MASK(_mm_cmpeq_epi8, 0xED) << 1) & cont & ~below_a0)
+         | ((GEMINI__MASK(_mm_cmpeq_epi8, 0xF0) << 1) & below_90)
+         | ((GEMINI__MASK(_mm_cmpeq_epi8, 0xF4) << 1) & cont & ~below_90);
+#undef GEMINI__MASK
+    return err & 0xFFFFu;
+}
+#endif
+
+/* A run of a kept string from p: plain bytes and whole valid UTF-8 sequences, up to '"',
+   '\\', a control byte, a bad or cut sequence, or the end. With SSE2, 16 bytes a step, and
+   the UTF-8 of a step checked with masks, all at once: a scan that stopped at each non-ASCII
+   character would pay mispredicted branches (how long, which ranges) for each of them. */
+static const char *gemini__text_run(const char *p, const char *end)
+{
+    size_t n;
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    const __m128i below_space = _mm_set1_epi8(0x1F);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v);
+        unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), control));
+        unsigned high = (unsigned)_mm_movemask_epi8(v);      /* the bytes >= 0x80 */
+        unsigned upto = stop ? ((stop & (0u - stop)) << 1) - 1 : 0xFFFFu;  /* through the stop */
+        if (high & upto) {
+            unsigned expect;
+            if (gemini__utf8_check16(v, high, &expect) & upto) break;
+            if (!stop && expect >> 16) {
+                /* the last sequence runs on into the next 16 bytes: they start with its lead
+                   byte, the highest of the last three (the others are continuation bytes) */
+                p += 31 - __builtin_clz(high & ~expect & 0xE000u);
+                continue;
+            }
+        }
+        if (stop) return p + __builtin_ctz(stop);
+        p += 16;
+    }
+#endif
+    for (;;) {                          /* a bad sequence found above is located exactly here */
+        p = gemini__skip_plain(p, end, 1);
+        if (p == end || (unsigned char)*p < 0x80) return p;
+        n = gemini__utf8_valid((const unsigned char *)p, (size_t)(end - p));
+        if (n == 0) return p;
+        p += n;
+    }
+}
+
+/* A part's text (not a function call's), decoded straight into the part buffer while it has
+   room for all of this input: decoding never lengthens what it passes (runs of valid UTF-8,
+   one-letter escapes), so no flush can fall inside. Returns where it stopped: at the closing
+   quote or at whatever the byte-wise way must see (a \u escape, bad or cut UTF-8, ...). */
+static const char *gemini__json_text_direct(gemini_json *j, const char *p, const char *end)
+{
+    char *out = j->part + j->part_len;
+    for (;;) {
+        const char *q = gemini__text_run(p, end);
+        int byte;
+        gemini__copy(out, p, (size_t)(q - p));
+        out += q - p;
+        p = q;
+        if (q == end || *q != '\\' || end - q < 2 || (byte = gemini__json_unescape(q[1])) < 0)
+            break;
+        *out++ = (char)byte;
+        p = q + 2;
+    }
+    j->part_len = (size_t)(out - j->part);
+    return p;
+}
+
 /* Inside a string: runs of plain bytes (and, for kept strings, whole valid UTF-8 sequences)
    at once, then one special byte. */
 static const char *gemini__json_string(gemini_json *j, const char *p, const char *end)
@@ -2011,15 +2141,11 @@ static const char *gemini__json_string(gemini_json *j, const char *p, const char
     unsigned char c;
     if (j->str_node == GEMINI__N_SKIP) {
         q = gemini__skip_plain(p, end, 0);
+    } else if (j->str_node == GEMINI__N_TEXT && j->part_kind == 0 && !j->utf8_need
+               && (size_t)(end - p) <= GEMINI_PART_MAX - j->part_len) {
+        q = gemini__json_text_direct(j, p, end);
     } else if (!j->utf8_need) {         /* no sequence pending from the previous input */
-        for (;;) {
-            size_t n;
-            q = gemini__skip_plain(q, end, 1);
-            if (q == end || (unsigned char)*q < 0x80) break;
-            n = gemini__utf8_valid((const unsigned char *)q, (size_t)(end - q));
-            if (n == 0) break;          /* invalid, or cut by the end of the input */
-            q += n;
-        }
+        q = gemini__text_run(p, end);
         if (q > p) gemini__json_out(j, p, (size_t)(q - p));
     }
     if (q == end) return q;
@@ -2067,9 +2193,8 @@ static void gemini__json_unicode(gemini_json *j)
 /* One byte of a backslash escape; returns 0 when the byte must be read again as string. */
 static int gemini__json_escape(gemini_json *j, char c)
 {
-    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-    const char *hit;
     unsigned v;
+    int byte;
     switch (j->state) {
     case GEMINI__J_ESCAPE:
         if (c == 'u') {
@@ -2078,9 +2203,10 @@ static int gemini__json_escape(gemini_json *j, char c)
             j->udigits = 0;
             return 1;
         }
-        hit = c ? strchr(from, c) : NULL;
-        if (!hit) return gemini__json_fail(j, GEMINI_ERR_JSON_ESCAPE), 1;
-        gemini__json_out(j, &to[hit - from], 1);
+        if ((byte = gemini__json_unescape(c)) < 0)
+            return gemini__json_fail(j, GEMINI_ERR_JSON_ESCAPE), 1;
+        c = (char)byte;
+        gemini__json_out(j, &c, 1);
         j->state = GEMINI__J_STRING;
         return 1;
     case GEMINI__J_UNICODE:
@@ -2199,6 +2325,13 @@ static const char *gemini__json_value_start(gemini_json *j, const char *at, cons
         if (j->str_node == GEMINI__N_SKIP) {
             const char *q = gemini__skip_plain(at + 1, end, 0);
             if (q < end && *q == '"') {
+                gemini__json_value_done(j, j->node, q + 1);
+                return q + 1;
+            }
+        } else {                        /* kept: at once too when plain ASCII (an id, ...) */
+            const char *q = gemini__skip_plain(at + 1, end, 1);
+            if (q < end && *q == '"') {
+                if (q > at + 1) gemini__json_out(j, at + 1, (size_t)(q - at - 1));
                 gemini__json_value_done(j, j->node, q + 1);
                 return q + 1;
             }
