@@ -696,31 +696,6 @@ static gemini__word gemini__load8(const char *p)
     return w;
 }
 
-static void gemini__store8(char *p, gemini__word w)
-{
-    memcpy(p, &w, sizeof w);
-}
-
-/* memcpy for the short runs of a part's text: up to 32 bytes in overlapping words, or byte
-   by byte below 8, without a call; longer ones through memcpy. */
-static inline void gemini__copy(char *dst, const char *src, size_t n)
-{
-    if (n >= 8 && n <= 32) {
-        gemini__word a = gemini__load8(src), b = gemini__load8(src + n - 8);
-        if (n > 16) {
-            gemini__word c = gemini__load8(src + 8), d = gemini__load8(src + n - 16);
-            gemini__store8(dst + 8, c);
-            gemini__store8(dst + n - 16, d);
-        }
-        gemini__store8(dst, a);
-        gemini__store8(dst + n - 8, b);
-    } else if (n < 8) {
-        while (n-- > 0) *dst++ = *src++;
-    } else {
-        memcpy(dst, src, n);
-    }
-}
-
 /* Whether n bytes at a and b are equal. Keys are short: a few word compares (the last one
    overlapping) cost less than a call to memcmp. */
 static int gemini__same(const char *a, const char *b, size_t n)
@@ -2031,15 +2006,12 @@ static void gemini__utf8_byte(gemini_json *j, unsigned char c)
 }
 
 /* The byte a one-letter escape (\" \\ \/ \b \f \n \r \t) stands for, or -1. */
-static inline int gemini__json_unescape(char c)
+static int gemini__json_unescape(char c)
 {
-    /* tests, not a switch: gcc would make a jump table and keep the function out of line */
-    if (c == 'n') return '\n';
-    if (c == '"' || c == '\\' || c == '/') return c;
-    if (c == 't') return '\t';
-    if (c == 'r') return '\r';
-    if (c == 'b') return '\b';
-    if (c == 'f') return '\f';
+    static const char from[] = "n\"\\t/rbf", to[] = "\n\"\\\t/\r\b\f";  /* most frequent first */
+    int i;
+    for (i = 0; i < 8; i++)
+        if (c == from[i]) return to[i];
     return -1;
 }
 
@@ -2121,7 +2093,7 @@ static const char *gemini__json_text_direct(gemini_json *j, const char *p, const
     for (;;) {
         const char *q = gemini__text_run(p, end);
         int byte;
-        gemini__copy(out, p, (size_t)(q - p));
+        memcpy(out, p, (size_t)(q - p));
         out += q - p;
         p = q;
         if (q == end || *q != '\\' || end - q < 2 || (byte = gemini__json_unescape(q[1])) < 0)
