@@ -335,34 +335,37 @@ GEMINI_API int gemini_sse_finish(gemini_sse *s, gemini_sse_fn fn, void *user);
 typedef struct gemini_json {
     int err;                    /* sticky gemini_error */
     int done;                   /* the top-level value is complete */
+    int saw_error;              /* the document carried {"error": ...} (an API_ERROR was sent) */
+    /* private: what a cut document may leave behind. gemini_json_reset clears the fields up
+       to here and no further: a few stores, where a longer memset costs a `rep stos` */
+    int depth;
+    size_t part_len;            /* text, or a function call's raw args */
+    unsigned uhigh;             /* pending high surrogate of a \u pair */
+    int utf8_have, utf8_need;   /* raw UTF-8 sequence being checked: bytes held and wanted */
+    int part_thought;           /* "thought": true seen in this part */
+    int part_kind;              /* 0 text (or nothing yet), 1 function call */
+    /* options, kept by gemini_json_reset */
     int all_candidates;         /* deliver every candidate, not only candidates[0] */
     int signatures;             /* deliver THOUGHT_SIGNATURE events */
     int http_status;            /* copied into API_ERROR events (200 unless told) */
-    int saw_error;              /* the document carried {"error": ...} (an API_ERROR was sent) */
     gemini_event_fn fn;
     void *user;
-    /* private: the lexer */
+    /* private: the lexer and the response being assembled. From here on every field is set
+       by gemini_json_reset or written before it is read, so a new document leaves them be */
     int state;
-    int depth;
     int node;                   /* path node of the value being read */
     int str_node;               /* where the current string's bytes go */
     int lit, lit_pos;           /* literal (true/false/null) being matched */
-    unsigned ucode, uhigh;      /* \u escape being decoded; pending high surrogate */
+    unsigned ucode;             /* \u escape being decoded */
     int udigits;
-    unsigned char utf8[4];      /* a raw UTF-8 sequence being checked */
-    int utf8_have, utf8_need;
+    unsigned char utf8[4];      /* the raw UTF-8 sequence being checked */
     unsigned char utf8_lo, utf8_hi;  /* allowed range of its next byte */
-    long long num;              /* integer part of the number being read */
-    int num_neg;                /* ... and its sign */
+    int num_neg;                /* sign ... */
+    long long num;              /* ... and integer part of the number being read */
     size_t key_len;
-    int capture_depth;          /* depth where raw capture (function args) began; -1 when off */
     const char *cap_from;       /* start of the bytes not yet captured (within one feed) */
-    /* private: the response being assembled */
+    int capture_depth;          /* depth where raw capture (function args) began; -1 when off */
     int cand_index;             /* position of the candidate being read */
-    int part_thought;           /* "thought": true seen in this part */
-    int part_kind;              /* 0 text (or nothing yet), 1 function call */
-    size_t part_len;            /* text, or a function call's raw args */
-    /* private: written before they are read, so a new document leaves them as they are */
     unsigned char stack[GEMINI_JSON_MAX_DEPTH];  /* path node of each open container */
     unsigned char kind[GEMINI_JSON_MAX_DEPTH];   /* '{' or '[' of each open container */
     char key[32];               /* a key read byte-wise (escaped, or cut by the input's end) */
@@ -1675,30 +1678,24 @@ static void gemini__json_emit(gemini_json *j, gemini_event *ev)
     if (j->fn && j->fn(j->user, ev) != 0) gemini__json_fail(j, GEMINI_ERR_CANCELLED);
 }
 
+/* An event with every field at its "absent" value. Copied, not memset: gcc makes the memset
+   a rep stos, which costs more than the rest of the event. */
+static const gemini_event gemini__no_event = {GEMINI_EVENT_TEXT, 0, "", 0, "", 0, "", "", 0, 0,
+                                              {0, 0, 0, 0, 0}};
+
 static void gemini__json_event(gemini_json *j, gemini_event *ev, gemini_event_type type,
                                const char *text, size_t len)
 {
-    memset(ev, 0, sizeof *ev);
+    *ev = gemini__no_event;
     ev->type = type;
     ev->candidate = j->cand_index < 0 ? 0 : j->cand_index;
     ev->text = text;
     ev->len = len;
-    ev->args = "";
-    ev->id = "";
-    ev->status = "";
 }
 
 GEMINI_DEF void gemini_json_reset(gemini_json *j)
 {
-    gemini_event_fn fn = j->fn;
-    void *user = j->user;
-    int all = j->all_candidates, sig = j->signatures, status = j->http_status;
-    memset(j, 0, offsetof(gemini_json, stack));  /* the stacks and buffers need no clearing */
-    j->fn = fn;
-    j->user = user;
-    j->all_candidates = all;
-    j->signatures = sig;
-    j->http_status = status;
+    memset(j, 0, offsetof(gemini_json, all_candidates));   /* see the struct: no further */
     j->state = GEMINI__J_VALUE;
     j->node = GEMINI__N_TOP;
     j->capture_depth = -1;
@@ -1841,7 +1838,7 @@ static void gemini__json_container_start(gemini_json *j, int node)
     }
 }
 
-static void gemini__json_number_done(gemini_json *j, int node)
+static inline void gemini__json_number_done(gemini_json *j, int node)
 {
     long v = (long)(j->num_neg ? -j->num : j->num);
     switch (node) {
@@ -2097,6 +2094,106 @@ static void gemini__utf8_byte(gemini_json *j, unsigned char c)
     j->utf8_hi = hi;
 }
 
+/* The byte a one-letter escape (\" \\ \/ \b \f \n \r \t) stands for, or -1. */
+static int gemini__json_unescape(char c)
+{
+    static const char from[] = "n\"\\t/rbf", to[] = "\n\"\\\t/\r\b\f";  /* most frequent first */
+    int i;
+    for (i = 0; i < 8; i++)
+        if (c == from[i]) return to[i];
+    return -1;
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/* Checks the UTF-8 of 16 bytes that begin on a character (high: their bytes >= 0x80, as a
+   mask). Returns a mask of the positions where something is wrong: a byte that cannot lead,
+   a continuation byte nobody expects, one missing, or a second byte out of its lead's range
+   (E0: A0-BF, ED: 80-9F, F0: 90-BF, F4: 80-8F). *expect gets the positions where continuation
+   bytes are due (bits 16-18: in the next 16 bytes). Signed compares: 0x80-0xFF are negative. */
+static unsigned gemini__utf8_check16(__m128i v, unsigned high, unsigned *expect)
+{
+#define GEMINI__MASK(cmp, b) (unsigned)_mm_movemask_epi8(cmp(v, _mm_set1_epi8((char)(b))))
+    unsigned cont = GEMINI__MASK(_mm_cmplt_epi8, 0xC0);                 /* 80-BF */
+    unsigned below_a0 = GEMINI__MASK(_mm_cmplt_epi8, 0xA0);             /* 80-9F */
+    unsigned below_90 = GEMINI__MASK(_mm_cmplt_epi8, 0x90);             /* 80-8F */
+    unsigned lead2 = GEMINI__MASK(_mm_cmpgt_epi8, 0xC1) & high;         /* C2-FF: 1 more */
+    unsigned lead3 = GEMINI__MASK(_mm_cmpgt_epi8, 0xDF) & high;         /* E0-FF: 2 more */
+    unsigned lead4 = GEMINI__MASK(_mm_cmpgt_epi8, 0xEF) & high;         /* F0-FF: 3 more */
+    unsigned err = (high & ~cont & ~lead2)                              /* C0, C1 */
+                 | (GEMINI__MASK(_mm_cmpgt_epi8, 0xF4) & high);         /* F5-FF */
+    *expect = (lead2 << 1) | (lead3 << 2) | (lead4 << 3);
+    err |= (*expect ^ cont) & 0xFFFFu;
+    err |= ((GEMINI__MASK(_mm_cmpeq_epi8, 0xE0) << 1) & below_a0)
+         | ((GEMINI__MASK(_mm_cmpeq_epi8, 0xED) << 1) & cont & ~below_a0)
+         | ((GEMINI__MASK(_mm_cmpeq_epi8, 0xF0) << 1) & below_90)
+         | ((GEMINI__MASK(_mm_cmpeq_epi8, 0xF4) << 1) & cont & ~below_90);
+#undef GEMINI__MASK
+    return err & 0xFFFFu;
+}
+#endif
+
+/* A run of a kept string from p: plain bytes and whole valid UTF-8 sequences, up to '"',
+   '\\', a control byte, a bad or cut sequence, or the end. With SSE2, 16 bytes a step, and
+   the UTF-8 of a step checked with masks, all at once: a scan that stopped at each non-ASCII
+   character would pay mispredicted branches (how long, which ranges) for each of them. */
+static const char *gemini__text_run(const char *p, const char *end)
+{
+    size_t n;
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    const __m128i below_space = _mm_set1_epi8(0x1F);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v);
+        unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), control));
+        unsigned high = (unsigned)_mm_movemask_epi8(v);      /* the bytes >= 0x80 */
+        unsigned upto = stop ? ((stop & (0u - stop)) << 1) - 1 : 0xFFFFu;  /* through the stop */
+        if (high & upto) {
+            unsigned expect;
+            if (gemini__utf8_check16(v, high, &expect) & upto) break;
+            if (!stop && expect >> 16) {
+                /* the last sequence runs on into the next 16 bytes: they start with its lead
+                   byte, the highest of the last three (the others are continuation bytes) */
+                p += 31 - __builtin_clz(high & ~expect & 0xE000u);
+                continue;
+            }
+        }
+        if (stop) return p + __builtin_ctz(stop);
+        p += 16;
+    }
+#endif
+    for (;;) {                          /* a bad sequence found above is located exactly here */
+        p = gemini__skip_plain(p, end, 1);
+        if (p == end || (unsigned char)*p < 0x80) return p;
+        n = gemini__utf8_valid((const unsigned char *)p, (size_t)(end - p));
+        if (n == 0) return p;
+        p += n;
+    }
+}
+
+/* A part's text (not a function call's), decoded straight into the part buffer while it has
+   room for all of this input: decoding never lengthens what it passes (runs of valid UTF-8,
+   one-letter escapes), so no flush can fall inside. Returns where it stopped: at the closing
+   quote or at whatever the byte-wise way must see (a \u escape, bad or cut UTF-8, ...). */
+static const char *gemini__json_text_direct(gemini_json *j, const char *p, const char *end)
+{
+    char *out = j->part + j->part_len;
+    for (;;) {
+        const char *q = gemini__text_run(p, end);
+        int byte;
+        memcpy(out, p, (size_t)(q - p));
+        out += q - p;
+        p = q;
+        if (q == end || *q != '\\' || end - q < 2 || (byte = gemini__json_unescape(q[1])) < 0)
+            break;
+        *out++ = (char)byte;
+        p = q + 2;
+    }
+    j->part_len = (size_t)(out - j->part);
+    return p;
+}
+
 /* Inside a string: runs of plain bytes (and, for kept strings, whole valid UTF-8 sequences)
    at once, then one special byte. */
 static const char *gemini__json_string(gemini_json *j, const char *p, const char *end)
@@ -2105,15 +2202,11 @@ static const char *gemini__json_string(gemini_json *j, const char *p, const char
     unsigned char c;
     if (j->str_node == GEMINI__N_SKIP) {
         q = gemini__skip_plain(p, end, 0);
+    } else if (j->str_node == GEMINI__N_TEXT && j->part_kind == 0 && !j->utf8_need
+               && (size_t)(end - p) <= GEMINI_PART_MAX - j->part_len) {
+        q = gemini__json_text_direct(j, p, end);
     } else if (!j->utf8_need) {         /* no sequence pending from the previous input */
-        for (;;) {
-            size_t n;
-            q = gemini__skip_plain(q, end, 1);
-            if (q == end || (unsigned char)*q < 0x80) break;
-            n = gemini__utf8_valid((const unsigned char *)q, (size_t)(end - q));
-            if (n == 0) break;          /* invalid, or cut by the end of the input */
-            q += n;
-        }
+        q = gemini__text_run(p, end);
         if (q > p) gemini__json_out(j, p, (size_t)(q - p));
     }
     if (q == end) return q;
@@ -2161,9 +2254,8 @@ static void gemini__json_unicode(gemini_json *j)
 /* One byte of a backslash escape; returns 0 when the byte must be read again as string. */
 static int gemini__json_escape(gemini_json *j, char c)
 {
-    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-    const char *hit;
     unsigned v;
+    int byte;
     switch (j->state) {
     case GEMINI__J_ESCAPE:
         if (c == 'u') {
@@ -2172,9 +2264,10 @@ static int gemini__json_escape(gemini_json *j, char c)
             j->udigits = 0;
             return 1;
         }
-        hit = c ? strchr(from, c) : NULL;
-        if (!hit) return gemini__json_fail(j, GEMINI_ERR_JSON_ESCAPE), 1;
-        gemini__json_out(j, &to[hit - from], 1);
+        if ((byte = gemini__json_unescape(c)) < 0)
+            return gemini__json_fail(j, GEMINI_ERR_JSON_ESCAPE), 1;
+        c = (char)byte;
+        gemini__json_out(j, &c, 1);
         j->state = GEMINI__J_STRING;
         return 1;
     case GEMINI__J_UNICODE:
@@ -2201,6 +2294,12 @@ static int gemini__json_escape(gemini_json *j, char c)
         j->state = GEMINI__J_ESCAPE;    /* the backslash starts an ordinary escape */
         return 0;
     }
+}
+
+/* Whether c may follow a number: white space or the punctuation after a value. */
+static int gemini__json_ends_number(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == '}' || c == ']';
 }
 
 /* One byte of a number; returns 0 when the byte ends the number and must be read again. */
@@ -2243,14 +2342,31 @@ static int gemini__json_number(gemini_json *j, char c, const char *at)
         break;
     }
     /* c is not part of the number: it ends here */
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != '}' && c != ']')
-        return gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER), 1;
+    if (!gemini__json_ends_number(c)) return gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER), 1;
     gemini__json_number_done(j, j->node);
     gemini__json_value_done(j, j->node, at);
     return 0;
 }
 
-/* The first byte of a value. */
+/* An unsigned integer that lies whole in this input (token counts, "index": 0) is read at
+   once. Returns the position of the byte that ends it, or NULL to take the byte-wise way
+   (a fraction, an exponent, a leading zero, or the end of the input). */
+static const char *gemini__json_number_inline(gemini_json *j, const char *at, const char *end)
+{
+    const char *q = at + 1;
+    long long num = *at - '0';
+    if (num != 0) {
+        for (; q < end && *q >= '0' && *q <= '9'; q++)
+            if (num < 100000000000000LL) num = num * 10 + (*q - '0');
+    }
+    if (q == end || !gemini__json_ends_number(*q)) return NULL;
+    j->num = num;
+    j->num_neg = 0;
+    gemini__json_number_done(j, j->node);
+    gemini__json_value_done(j, j->node, q);
+    return q;
+}
+
 /* The first byte of a value; returns the position after what it used (a skipped string
    that lies whole in this input is passed over at once). */
 static const char *gemini__json_value_start(gemini_json *j, const char *at, const char *end)
@@ -2273,6 +2389,13 @@ static const char *gemini__json_value_start(gemini_json *j, const char *at, cons
                 gemini__json_value_done(j, j->node, q + 1);
                 return q + 1;
             }
+        } else {                        /* kept: at once too when plain ASCII (an id, ...) */
+            const char *q = gemini__skip_plain(at + 1, end, 1);
+            if (q < end && *q == '"') {
+                if (q > at + 1) gemini__json_out(j, at + 1, (size_t)(q - at - 1));
+                gemini__json_value_done(j, j->node, q + 1);
+                return q + 1;
+            }
         }
         break;
     case 't': case 'f': case 'n':
@@ -2284,6 +2407,8 @@ static const char *gemini__json_value_start(gemini_json *j, const char *at, cons
     case '.': case '+': gemini__json_fail(j, GEMINI_ERR_JSON_NUMBER); break;
     default:
         if (c >= '0' && c <= '9') {
+            const char *after = gemini__json_number_inline(j, at, end);
+            if (after) return after;
             j->state = c == '0' ? GEMINI__J_NUM_ZERO : GEMINI__J_NUM_INT;
             j->num = c - '0';
             j->num_neg = 0;
