@@ -11,7 +11,7 @@ LIBS    := -lbearssl
 EXAMPLES := $(BUILD)/gemini_stream $(BUILD)/chat $(BUILD)/raw_feed $(BUILD)/image \
             $(BUILD)/custom_transport $(BUILD)/custom_transport_nosock
 TESTS    := $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fault_tests $(BUILD)/conformance \
-            $(BUILD)/tls_server $(BUILD)/jsonl_check
+            $(BUILD)/tls_server $(BUILD)/jsonl_check $(BUILD)/gemini_stream_small
 UNIT_SRC := tests/test_main.c tests/test_run.c tests/test_impl.c tests/test_http_head.c tests/test_body.c \
             tests/test_sse.c tests/test_json.c tests/test_parser.c tests/test_request.c
 
@@ -34,6 +34,10 @@ $(BUILD)/%: examples/%.c gemini_stream.h | $(BUILD)
 # the same example with the library's socket code left out: it brings its own transport
 $(BUILD)/custom_transport_nosock: examples/custom_transport.c gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) $(CFLAGS) -DGEMINI_NO_SOCKETS -I. -o $@ $< $(LIBS)
+
+# the CLI with the smallest TLS profile, which the CLI tests also run
+$(BUILD)/gemini_stream_small: examples/gemini_stream.c gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) -DGEMINI_TLS_SMALL -I. -o $@ $< $(LIBS)
 
 $(BUILD)/jsonl_check: tests/jsonl_check.c gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g -I. -o $@ tests/jsonl_check.c $(LIBS)

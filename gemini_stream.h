@@ -48,8 +48,10 @@
       GEMINI_ERROR_MESSAGE_MAX       bytes kept of an API error message [1024]
       GEMINI_TLS_FULL                BearSSL's full client profile instead of the ECDHE + AEAD
                                      suites Google's endpoints use [off]
-      GEMINI_TLS_SMALL               P-256 through BearSSL's generic curve code: 9 KB less code,
-                                     about 0.5 ms more per signature checked [off]
+      GEMINI_TLS_SMALL               the smallest profile: ChaCha20-Poly1305 alone (BearSSL's
+                                     portable code) and P-256 through its generic curve code;
+                                     16 KB less code, about 0.5 ms more per P-256 signature
+                                     checked [off]
 
    OWNERSHIP
       Every state lives in a struct the caller owns (static, stack or heap: your choice); the
@@ -3532,8 +3534,10 @@ static const char *gemini__alpn[1] = {"http/1.1"};
      where a portable AES is neither);
    - X25519 for the key exchange (BearSSL's fastest curve); P-256 and P-384 for certificates and
      signatures: P-256 with BearSSL's P-256 code (a signature check takes 1.0 ms here), P-384
-     with its generic prime-curve code. GEMINI_TLS_SMALL takes P-256 through the generic code
-     too: 9 KB less code, 0.55 ms more per P-256 signature check (up to 2 per handshake).
+     with its generic prime-curve code.
+   GEMINI_TLS_SMALL is the smallest profile, for devices: ChaCha20-Poly1305 alone, with BearSSL's
+   portable constant-time code, and P-256 through the generic code too: 16 KB less code, 0.55 ms
+   more per P-256 signature check (up to 2 per handshake). Google's endpoints offer it.
    Define GEMINI_TLS_FULL for BearSSL's everything-included client profile instead. */
 static const br_ec_impl *gemini__ec_for(int curve)
 {
@@ -3598,9 +3602,15 @@ static void gemini__tls_profile(gemini_client *c)
     enum { AES_SUITES = 4 };
     br_ssl_engine_context *eng = &c->ssl.eng;
     br_x509_minimal_context *xc = &c->x509;
+#ifdef GEMINI_TLS_SMALL
+    const br_block_ctr_class *aes = NULL;           /* ChaCha20-Poly1305 alone */
+    br_ghash ghash = 0;
+    br_chacha20_run chacha = 0;
+#else
     const br_block_ctr_class *aes = br_aes_x86ni_ctr_get_vtable();
     br_ghash ghash = br_ghash_pclmul_get();
     br_chacha20_run chacha = br_chacha20_sse2_get();
+#endif
     int aes_gcm = aes != NULL && ghash != 0;
     br_ssl_client_zero(&c->ssl);
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);

@@ -153,6 +153,15 @@ out_is "Hello, world!"
 [ $? -eq 0 ] && ok || bad "raw_feed exit status"
 out_is "Hello from a <raw> feed!"
 
+# the CLI built with GEMINI_TLS_SMALL streams over ChaCha20-Poly1305 (suite CCA9 with this
+# ECDSA certificate)
+GEMINI_API_KEY=$KEY "$BUILD/gemini_stream_small" --base-url "$URL" --cacert tests/pki/ca.pem \
+    -m hello Hi > "$TMP/out" 2> "$TMP/err"
+[ $? -eq 0 ] && ok || { bad "GEMINI_TLS_SMALL CLI exit status"; cat "$TMP/err" >&2; }
+out_is "Hello, world!"
+if grep "^=== conn " "$TMP/server.log" | tail -n 1 | grep -qi "suite cca9"; then ok
+else bad "GEMINI_TLS_SMALL did not negotiate ChaCha20-Poly1305"; grep "^=== conn " "$TMP/server.log" | tail -n 1 >&2; fi
+
 # the key is only ever in the header
 if grep -v "^x-goog-api-key: $KEY" "$TMP/server.log" | grep -q "$KEY"; then bad "key outside its header"; else ok; fi
 
