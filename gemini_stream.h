@@ -3664,14 +3664,21 @@ static int gemini__tls_start(gemini_client *c)
     return GEMINI_OK;
 }
 
-/* ---- trust anchors from PEM (the one place that allocates, at init) ---- */
+/* ---- trust anchors from PEM (the one place that allocates, at init) ----
+   Our own readers of just what an anchor needs, with the rules of BearSSL's PEM and X.509
+   decoders (pemdec.t0, x509_decoder.t0): those two take 6 KB of a static build, these readers
+   about 3.5 KB at -Os (most of it the checks BearSSL makes, which keep the same certificates
+   loading and the same ones skipped). Two deliberate differences: a CR is dropped wherever it
+   stands (BearSSL keeps it in a BEGIN line's name, so it read "CERTIFICATE-----" there and
+   skipped every certificate of a CRLF file), and an object without its END line is an error
+   (BearSSL waits for the rest and reports nothing). */
 
 typedef struct gemini__buf { unsigned char *data; size_t len, cap; int oom; } gemini__buf;
 
 static void gemini__buf_add(void *ctx, const void *data, size_t len)
 {
     gemini__buf *b = (gemini__buf *)ctx;
-    if (b->oom) return;
+    if (b->oom || len == 0) return;                     /* nothing to add: data may stay NULL */
     if (len > b->cap - b->len) {
         size_t cap = b->cap ? b->cap : 1024;
         unsigned char *p;
@@ -3688,70 +3695,359 @@ static void gemini__buf_add(void *ctx, const void *data, size_t len)
     b->len += len;
 }
 
-/* Decodes one DER certificate into a trust anchor whose DN and key share one allocation. */
+/* DER bytes still to read: [p, end). */
+typedef struct gemini__der { const unsigned char *p, *end; } gemini__der;
+
+/* What a trust anchor takes from a certificate; the pointers point into its DER. */
+typedef struct gemini__cert {
+    gemini__der dn;             /* the subject Name, tag and length included */
+    gemini__der k1, k2;         /* RSA: n and e without leading zeros; EC: the point, k2 empty */
+    int key_type, curve, is_ca;
+} gemini__cert;
+
+/* OIDs, each its length then its DER contents */
+static const unsigned char gemini__oid_rsa[] = {9, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 1, 1, 1};
+static const unsigned char gemini__oid_ec[] = {7, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 2, 1};
+static const unsigned char gemini__oid_p256[] = {8, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 3, 1, 7};
+static const unsigned char gemini__oid_p384[] = {5, 0x2B, 0x81, 0x04, 0x00, 0x22};
+static const unsigned char gemini__oid_p521[] = {5, 0x2B, 0x81, 0x04, 0x00, 0x23};
+static const unsigned char gemini__oid_basic[] = {3, 0x55, 0x1D, 0x13};  /* basicConstraints */
+
+/* The tag byte a BearSSL decoder accepts: universal or context class, tag number below 31. */
+static int gemini__der_tag_ok(unsigned tag) { return !(tag & 0x40) && (tag & 0x1F) != 0x1F; }
+
+/* Reads one element: *val gets its contents, *in moves past it. The length is definite, below
+   2^31 and within *in (long forms may have leading zeros, as BearSSL allows). Returns the tag
+   byte, or -1. */
+static int gemini__der_next(gemini__der *in, gemini__der *val)
+{
+    size_t len, n;
+    unsigned tag;
+    if (in->end - in->p < 2) return -1;
+    tag = in->p[0];
+    len = in->p[1];
+    in->p += 2;
+    if (!gemini__der_tag_ok(tag) || len == 0x80) return -1;
+    if (len > 0x80) {
+        for (n = len - 0x80, len = 0; n > 0; n--) {
+            if (in->p == in->end || len > 0x7FFFFF) return -1;
+            len = len << 8 | *in->p++;
+        }
+    }
+    if (len > (size_t)(in->end - in->p)) return -1;
+    val->p = in->p;
+    val->end = in->p + len;
+    in->p = val->end;
+    return (int)tag;
+}
+
+/* Like gemini__der_next, 0x100 when *in is used up. */
+static int gemini__der_next_or_end(gemini__der *in, gemini__der *val)
+{
+    return in->p == in->end ? 0x100 : gemini__der_next(in, val);
+}
+
+static int gemini__der_get(gemini__der *in, int tag, gemini__der *val)
+{
+    return gemini__der_next(in, val) == tag;
+}
+
+static int gemini__der_is(const gemini__der *v, const unsigned char *oid)
+{
+    return (size_t)(v->end - v->p) == oid[0] && memcmp(v->p, oid + 1, oid[0]) == 0;
+}
+
+/* A BIT STRING of whole bytes: its first byte (the unused-bit count) must be 0, and is skipped. */
+static int gemini__der_bits(gemini__der *in, gemini__der *v)
+{
+    if (!gemini__der_get(in, 0x03, v) || v->p == v->end || *v->p != 0) return 0;
+    v->p++;
+    return 1;
+}
+
+/* A non-negative INTEGER, its leading zero bytes dropped (BearSSL's form of n and e). */
+static int gemini__der_uint(gemini__der *in, gemini__der *v)
+{
+    if (!gemini__der_get(in, 0x02, v) || v->p == v->end || *v->p >= 0x80) return 0;
+    while (v->p < v->end && *v->p == 0) v->p++;
+    return 1;
+}
+
+static int gemini__is_digit(int ch) { return ch >= '0' && ch <= '9'; }
+
+/* A UTCTime (YYMMDDHHMMSS) or GeneralizedTime (YYYYMMDDHHMMSS) as BearSSL checks it: every
+   field in range, the day within its month, second 60 allowed, optional fractional seconds,
+   then 'Z' and nothing more. */
+static int gemini__der_time(gemini__der *in)
+{
+    static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const unsigned char lo[5] = {1, 1, 0, 0, 0}, hi[5] = {12, 31, 23, 59, 60};
+    gemini__der t;
+    int tag = gemini__der_next(in, &t), f[7], i, n = tag == 0x18 ? 7 : 6, year;
+    if (tag != 0x17 && tag != 0x18) return 0;
+    for (i = 0; i < n; i++, t.p += 2) {
+        if (t.end - t.p < 2 || !gemini__is_digit(t.p[0]) || !gemini__is_digit(t.p[1])) return 0;
+        f[i] = (t.p[0] - '0') * 10 + t.p[1] - '0';
+    }
+    year = n == 7 ? f[0] * 100 + f[1] : f[0] < 50 ? 2000 + f[0] : 1900 + f[0];
+    for (i = 0; i < 5; i++) {
+        int v = f[n - 5 + i], max = hi[i];
+        if (i == 1) max = mdays[f[n - 5] - 1] + (f[n - 5] == 2 && year % 4 == 0
+                                                 && (year % 100 != 0 || year % 400 == 0));
+        if (v < lo[i] || v > max) return 0;
+    }
+    if (t.p < t.end && *t.p == '.')
+        for (t.p++; t.p < t.end && gemini__is_digit(*t.p); t.p++) {}
+    return t.end - t.p == 1 && *t.p == 'Z';
+}
+
+/* subjectPublicKeyInfo: an RSA key, or an EC key on P-256, P-384 or P-521 (named curves only),
+   of at most BR_X509_BUFSIZE_KEY bytes as in BearSSL's decoder. */
+static int gemini__der_key(gemini__der *in, gemini__cert *ct)
+{
+    gemini__der spki, alg, oid, bits, seq;
+    if (!gemini__der_get(in, 0x30, &spki) || !gemini__der_get(&spki, 0x30, &alg)
+        || !gemini__der_get(&alg, 0x06, &oid)) return 0;
+    ct->k2.p = ct->k2.end = alg.p;
+    if (gemini__der_is(&oid, gemini__oid_rsa)) {      /* parameters ignored */
+        if (!gemini__der_bits(&spki, &bits) || !gemini__der_get(&bits, 0x30, &seq)
+            || bits.p != bits.end || !gemini__der_uint(&seq, &ct->k1)
+            || !gemini__der_uint(&seq, &ct->k2) || seq.p != seq.end) return 0;
+        ct->key_type = BR_KEYTYPE_RSA;
+    } else if (gemini__der_is(&oid, gemini__oid_ec)) {
+        if (!gemini__der_get(&alg, 0x06, &oid) || alg.p != alg.end) return 0;
+        ct->curve = gemini__der_is(&oid, gemini__oid_p256) ? BR_EC_secp256r1
+                  : gemini__der_is(&oid, gemini__oid_p384) ? BR_EC_secp384r1
+                  : gemini__der_is(&oid, gemini__oid_p521) ? BR_EC_secp521r1 : 0;
+        if (!ct->curve || !gemini__der_bits(&spki, &ct->k1)) return 0;
+        ct->key_type = BR_KEYTYPE_EC;
+    } else {
+        return 0;
+    }
+    return spki.p == spki.end
+        && (size_t)(ct->k1.end - ct->k1.p) + (size_t)(ct->k2.end - ct->k2.p) <= BR_X509_BUFSIZE_KEY;
+}
+
+/* basicConstraints: its cA BOOLEAN when that comes first. What follows is not read, as in
+   BearSSL, which checks only the next tag byte. */
+static int gemini__der_basic(gemini__der *in, int *is_ca)
+{
+    gemini__der bc, b;
+    if (!gemini__der_get(in, 0x30, &bc) || in->p != in->end) return 0;
+    if (bc.p == bc.end) return 1;
+    if (*bc.p != 0x01) return gemini__der_tag_ok(*bc.p) && *bc.p != 0x21;  /* 0x21: not primitive */
+    if (!gemini__der_get(&bc, 0x01, &b) || b.end - b.p != 1) return 0;
+    *is_ca = *b.p != 0;
+    return 1;
+}
+
+/* The end of tbsCertificate: optional issuerUniqueID [1], subjectUniqueID [2] and extensions
+   [3]; the cA flag of the last basicConstraints that has one (FALSE without). */
+static int gemini__der_exts(gemini__der *tbs, int *is_ca)
+{
+    gemini__der v, exts, ext, oid, val;
+    int tag = gemini__der_next_or_end(tbs, &v);
+    *is_ca = 0;
+    if (tag == 0x81 || tag == 0xA1) tag = gemini__der_next_or_end(tbs, &v);
+    if (tag == 0x82 || tag == 0xA2) tag = gemini__der_next_or_end(tbs, &v);
+    if (tag != 0xA3) return tag == 0x100;
+    if (!gemini__der_get(&v, 0x30, &exts) || v.p != v.end || tbs->p != tbs->end) return 0;
+    while (exts.p < exts.end) {
+        if (!gemini__der_get(&exts, 0x30, &ext) || !gemini__der_get(&ext, 0x06, &oid)) return 0;
+        tag = gemini__der_next(&ext, &val);
+        if (tag == 0x01) {                              /* critical */
+            if (val.end - val.p != 1) return 0;
+            tag = gemini__der_next(&ext, &val);
+        }
+        if (tag != 0x04 || ext.p != ext.end) return 0;
+        if (gemini__der_is(&oid, gemini__oid_basic) && !gemini__der_basic(&val, is_ca)) return 0;
+    }
+    return 1;
+}
+
+/* Reads a certificate as BearSSL's decoder would accept it: the whole of der one Certificate,
+   versions 1 to 3, valid times, a supported key, the signature's algorithm an OID first. */
+static int gemini__cert_read(gemini__cert *ct, const unsigned char *der, size_t len)
+{
+    gemini__der in, cert, tbs, v, x;
+    int tag;
+    if (len < 2 || len > 0xFFFFFF) return 0;           /* BearSSL's size limit */
+    in.p = der;
+    in.end = der + len;
+    if (!gemini__der_get(&in, 0x30, &cert) || in.p != in.end || !gemini__der_get(&cert, 0x30, &tbs))
+        return 0;
+    tag = gemini__der_next(&tbs, &v);
+    if (tag == 0xA0) {                                  /* version: 0 to 2, leading zeros allowed */
+        if (!gemini__der_get(&v, 0x02, &x) || v.p != v.end || x.p == x.end || x.end[-1] > 2) return 0;
+        for (; x.p < x.end - 1; x.p++) if (*x.p) return 0;
+        tag = gemini__der_next(&tbs, &v);
+    }
+    if (tag != 0x02 || !gemini__der_get(&tbs, 0x30, &v) || !gemini__der_get(&tbs, 0x30, &v))
+        return 0;                                       /* serial, signature, issuer */
+    if (!gemini__der_get(&tbs, 0x30, &v) || !gemini__der_time(&v) || !gemini__der_time(&v)
+        || v.p != v.end) return 0;                      /* validity */
+    ct->dn.p = tbs.p;
+    if (!gemini__der_get(&tbs, 0x30, &v)) return 0;
+    ct->dn.end = tbs.p;
+    if (!gemini__der_key(&tbs, ct) || !gemini__der_exts(&tbs, &ct->is_ca)) return 0;
+    if (!gemini__der_get(&cert, 0x30, &v) || !gemini__der_get(&v, 0x06, &x)
+        || !gemini__der_bits(&cert, &x)) return 0;      /* signatureAlgorithm, signature */
+    return cert.p == cert.end;
+}
+
+/* Decodes one DER certificate into a trust anchor whose DN and key share one allocation. A
+   certificate we cannot read is skipped, as BearSSL's decoder would skip it. */
 static int gemini__anchor_from_der(gemini_client *c, const unsigned char *der, size_t len)
 {
-    br_x509_decoder_context dc;
-    gemini__buf dn = {0, 0, 0, 0};
-    const br_x509_pkey *pk;
+    gemini__cert ct;
     br_x509_trust_anchor *ta, *grown;
-    size_t klen1, klen2;
+    size_t dnlen, klen1, klen2;
     unsigned char *mem;
-    br_x509_decoder_init(&dc, gemini__buf_add, &dn);
-    br_x509_decoder_push(&dc, der, len);
-    pk = br_x509_decoder_get_pkey(&dc);
-    if (!pk || dn.oom || dn.len == 0) { free(dn.data); return GEMINI_OK; }  /* skipped */
-    klen1 = pk->key_type == BR_KEYTYPE_RSA ? pk->key.rsa.nlen : pk->key.ec.qlen;
-    klen2 = pk->key_type == BR_KEYTYPE_RSA ? pk->key.rsa.elen : 0;
+    if (!gemini__cert_read(&ct, der, len)) return GEMINI_OK;
+    dnlen = (size_t)(ct.dn.end - ct.dn.p);
+    klen1 = (size_t)(ct.k1.end - ct.k1.p);
+    klen2 = (size_t)(ct.k2.end - ct.k2.p);
     grown = (br_x509_trust_anchor *)realloc(c->anchors, (c->anchor_count + 1) * sizeof *grown);
-    mem = (unsigned char *)malloc(dn.len + klen1 + klen2);
+    mem = (unsigned char *)malloc(dnlen + klen1 + klen2);
     if (grown) c->anchors = grown;
-    if (!grown || !mem) { free(mem); free(dn.data); return GEMINI_ERR_NOMEM; }
+    if (!grown || !mem) { free(mem); return GEMINI_ERR_NOMEM; }
     ta = &c->anchors[c->anchor_count++];
-    memcpy(mem, dn.data, dn.len);
-    ta->dn.data = mem;
-    ta->dn.len = dn.len;
-    ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
-    ta->pkey = *pk;
-    if (pk->key_type == BR_KEYTYPE_RSA) {
-        ta->pkey.key.rsa.n = (unsigned char *)memcpy(mem + dn.len, pk->key.rsa.n, klen1);
-        ta->pkey.key.rsa.e = (unsigned char *)memcpy(mem + dn.len + klen1, pk->key.rsa.e, klen2);
+    ta->dn.data = (unsigned char *)memcpy(mem, ct.dn.p, dnlen);
+    ta->dn.len = dnlen;
+    ta->flags = ct.is_ca ? BR_X509_TA_CA : 0;
+    ta->pkey.key_type = (unsigned char)ct.key_type;
+    if (ct.key_type == BR_KEYTYPE_RSA) {
+        ta->pkey.key.rsa.n = (unsigned char *)memcpy(mem + dnlen, ct.k1.p, klen1);
+        ta->pkey.key.rsa.nlen = klen1;
+        ta->pkey.key.rsa.e = (unsigned char *)memcpy(mem + dnlen + klen1, ct.k2.p, klen2);
+        ta->pkey.key.rsa.elen = klen2;
     } else {
-        ta->pkey.key.ec.q = (unsigned char *)memcpy(mem + dn.len, pk->key.ec.q, klen1);
+        ta->pkey.key.ec.curve = ct.curve;
+        ta->pkey.key.ec.q = (unsigned char *)memcpy(mem + dnlen, ct.k1.p, klen1);
+        ta->pkey.key.ec.qlen = klen1;
     }
-    free(dn.data);
     return GEMINI_OK;
+}
+
+/* PEM text still to read. Every CR is dropped, and the text ends with one LF, then -1. */
+typedef struct gemini__pem { const char *p, *end; int ended; } gemini__pem;
+
+static int gemini__pem_getc(gemini__pem *in)
+{
+    while (in->p < in->end) {
+        unsigned char ch = (unsigned char)*in->p++;
+        if (ch != '\r') return ch;
+    }
+    if (in->ended) return -1;
+    in->ended = 1;
+    return '\n';
+}
+
+/* The next byte that is not white space (LF is not). */
+static int gemini__pem_nonspace(gemini__pem *in)
+{
+    int ch;
+    do ch = gemini__pem_getc(in); while (ch >= 0 && ch <= ' ' && ch != '\n');
+    return ch;
+}
+
+static void gemini__pem_skip_line(gemini__pem *in)
+{
+    int ch;
+    do ch = gemini__pem_getc(in); while (ch >= 0 && ch != '\n');
+}
+
+/* Matches the text with s in any case; a mismatch skips the rest of the line. */
+static int gemini__pem_match(gemini__pem *in, const char *s)
+{
+    for (; *s; s++) {
+        int ch = gemini__pem_getc(in);
+        if (ch < 0 || ch == '\n') return 0;
+        if (ch >= 'a' && ch <= 'z') ch -= 'a' - 'A';
+        if (ch != *s) { gemini__pem_skip_line(in); return 0; }
+    }
+    return 1;
+}
+
+/* The rest of a line after "-----BEGIN ": 1 when it names a certificate, 0 for another object,
+   -1 when the line is no BEGIN line (empty, or longer than BearSSL's 126 bytes). The name is
+   upper-cased and its trailing dashes dropped; a NUL ends it. */
+static int gemini__pem_banner(gemini__pem *in)
+{
+    char name[128];
+    size_t n = 0;
+    int ch;
+    while ((ch = gemini__pem_getc(in)) != '\n') {
+        if (ch < 0) return -1;
+        if (n == 126) { gemini__pem_skip_line(in); return -1; }
+        name[n++] = (char)(ch >= 'a' && ch <= 'z' ? ch - ('a' - 'A') : ch);
+    }
+    if (n == 0) return -1;
+    while (n > 0 && name[n - 1] == '-') n--;
+    name[n] = 0;
+    return strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0;
+}
+
+static int gemini__base64(int ch)
+{
+    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+    return ch == '+' ? 62 : ch == '/' ? 63 : -1;
+}
+
+/* Decodes a PEM body into der (NULL: not kept) through its "-----END " line, whose rest is not
+   read. BearSSL's rules: a quartet stays on one line, white space may come between its
+   characters, '=' padding must leave no stray bits and ends the body; after it only empty lines
+   may come before END. Returns 0 on bad base64 or a missing END line. */
+static int gemini__pem_body(gemini__pem *in, gemini__buf *der)
+{
+    int first = 1;                  /* at the start of a line: a '-' there begins END */
+    for (;;) {
+        unsigned long acc = 0;
+        unsigned char out[3];
+        int i, ch = gemini__pem_getc(in);
+        if (ch == '-') break;
+        if (ch >= 0 && ch <= ' ' && ch != '\n') ch = gemini__pem_nonspace(in);
+        if (ch == '\n') { first = 1; continue; }
+        for (i = 0; i < 4; ch = gemini__pem_nonspace(in)) {
+            int v = gemini__base64(ch);
+            if (i >= 2 && ch == '=') break;
+            if (v < 0) return 0;
+            acc = acc << 6 | (unsigned long)v;
+            if (++i == 4) break;
+        }
+        out[0] = (unsigned char)(i == 4 ? acc >> 16 : i == 3 ? acc >> 10 : acc >> 4);
+        out[1] = (unsigned char)(i == 4 ? acc >> 8 : acc >> 2);
+        out[2] = (unsigned char)acc;
+        if (der) gemini__buf_add(der, out, (size_t)i - 1);
+        first = 0;
+        if (i == 4) continue;
+        if ((i == 2 && gemini__pem_nonspace(in) != '=') || gemini__pem_nonspace(in) != '\n'
+            || (acc & (i == 2 ? 0x0Fu : 0x03u))) return 0;
+        while ((ch = gemini__pem_getc(in)) == '\n') {}
+        first = ch == '-';
+        break;
+    }
+    if (!first || !gemini__pem_match(in, "----END ")) return 0;
+    gemini__pem_skip_line(in);
+    return 1;
 }
 
 static int gemini__load_pem(gemini_client *c, const char *pem, size_t len)
 {
-    br_pem_decoder_context pc;
+    gemini__pem in;
     gemini__buf der = {0, 0, 0, 0};
-    int in_cert = 0, err = GEMINI_OK, pass;
-    br_pem_decoder_init(&pc);
-    for (pass = 0; pass < 2 && !err; pass++) {  /* a final newline closes an unended last line */
-        const char *p = pass ? "\n" : pem;
-        size_t n = pass ? 1 : len;
-        while (n > 0 && !err) {
-            size_t used = br_pem_decoder_push(&pc, p, n);
-            p += used;
-            n -= used;
-            switch (br_pem_decoder_event(&pc)) {
-            case BR_PEM_BEGIN_OBJ:
-                in_cert = strcmp(br_pem_decoder_name(&pc), "CERTIFICATE") == 0
-                       || strcmp(br_pem_decoder_name(&pc), "X509 CERTIFICATE") == 0;
-                der.len = 0;
-                br_pem_decoder_setdest(&pc, in_cert ? gemini__buf_add : NULL, &der);
-                break;
-            case BR_PEM_END_OBJ:
-                if (in_cert && der.oom) err = GEMINI_ERR_NOMEM;
-                else if (in_cert) err = gemini__anchor_from_der(c, der.data, der.len);
-                in_cert = 0;
-                break;
-            case BR_PEM_ERROR: err = GEMINI_ERR_TRUST; break;
-            default: break;
-            }
-        }
+    int err = GEMINI_OK, cert;
+    in.p = pem;
+    in.end = pem + len;
+    in.ended = 0;
+    while (!err && (in.p < in.end || !in.ended)) {    /* one line outside the objects */
+        if (!gemini__pem_match(&in, "-----BEGIN ") || (cert = gemini__pem_banner(&in)) < 0) continue;
+        der.len = 0;
+        if (!gemini__pem_body(&in, cert ? &der : NULL)) err = GEMINI_ERR_TRUST;
+        else if (cert && der.oom) err = GEMINI_ERR_NOMEM;
+        else if (cert) err = gemini__anchor_from_der(c, der.data, der.len);
     }
     free(der.data);
     if (!err && c->anchor_count == 0) err = GEMINI_ERR_TRUST;

@@ -5,7 +5,7 @@
 #   make fuzz FUZZ_CFLAGS=-DSOMETHING FUZZ_OUT=build/fuzz-other   (a variant beside the default)
 #   make fuzz-replay
 # See tests/fuzz/README.md.
-FUZZ_TARGETS ?= http_head chunked sse json pipeline request
+FUZZ_TARGETS ?= http_head chunked sse json pipeline request anchors
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS  ?=
@@ -15,7 +15,7 @@ FUZZ_LIMITS  ?= -DGEMINI_MAX_HEAD=1000 -DGEMINI_PART_MAX=203 -DGEMINI_JSON_MAX_D
 FUZZ_FLAGS   ?= -timeout=1 -rss_limit_mb=2048
 FUZZ_SRC     := tests/fuzz
 FUZZ_OUT     ?= $(BUILD)/fuzz
-FUZZ_DEPS    := $(FUZZ_SRC)/fuzz_common.h gemini_stream.h $(FUZZ_SRC)/fuzz.mk
+FUZZ_DEPS    := $(FUZZ_SRC)/fuzz_common.h gemini_stream.h $(FUZZ_SRC)/fuzz.mk tests/anchors_ref.h
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/replay_%)
 
 .PHONY: fuzz fuzz-build fuzz-replay $(FUZZ_TARGETS:%=fuzz-run-%)
