@@ -35,7 +35,7 @@ run sh tests/test_cli.sh
 run sh tests/test_readme.sh
 run sh tests/test_compile.sh
 run sh tests/test_anchors.sh
-run sh tests/test_p256.sh
+run sh tests/test_curves.sh
 run sh tests/fuzz/replay.sh "$BUILD/fuzz"
 [ "${CHECK_VALGRIND:-}" = 1 ] && run sh tests/check_valgrind.sh
 if [ -d "$CORPUS" ] && [ -x "$BUILD/conformance" ]; then
