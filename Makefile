@@ -60,7 +60,8 @@ $(BUILD)/fault_tests: tests/test_faults.c tests/test_run.c tests/test.h tests/se
 $(BUILD)/conformance: tests/conformance.c tests/split.h tests/json_reader.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/conformance.c $(LIBS)
 
-# CHECK_VALGRIND=1 adds the end-to-end suite under valgrind (as .ci/run does)
+# CHECK_VALGRIND=1 adds the valgrind runs: the end-to-end suite, and X25519 checked for constant
+# time (as .ci/run does)
 test: all $(TESTS) $(FUZZ_REPLAY_BINS)
 	@CHECK_VALGRIND=$(CHECK_VALGRIND) sh tests/run_all.sh
 

@@ -3683,7 +3683,7 @@ static uint32_t gemini__x25519_mul(unsigned char *G, size_t Glen, const unsigned
     gemini__f25_mul(x2, x2, a);
     gemini__f25_encode(G, x2);
     for (i = 0; i < 32; i++) zero |= G[i];
-    return zero != 0;                               /* an all-zero secret is refused (RFC 8422) */
+    return (uint32_t)(zero + 0xFFu) >> 8;           /* 0 for an all-zero secret (RFC 8422) */
 }
 
 static const unsigned char gemini__x25519_base[32] = {9};

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs every test program and ends with one line "N passed, N failed" summing theirs.
 # The corpus conformance run joins in when ../shared/corpus (or $CORPUS) exists, and the
-# valgrind run of the end-to-end suite when CHECK_VALGRIND=1.
+# valgrind runs (the end-to-end suite, and the constant-time check of X25519) when
+# CHECK_VALGRIND=1.
 BUILD=${BUILD:-build}
 CORPUS=${CORPUS:-../shared/corpus}
 total_pass=0
@@ -38,6 +39,7 @@ run sh tests/test_anchors.sh
 run sh tests/test_curves.sh
 run sh tests/fuzz/replay.sh "$BUILD/fuzz"
 [ "${CHECK_VALGRIND:-}" = 1 ] && run sh tests/check_valgrind.sh
+[ "${CHECK_VALGRIND:-}" = 1 ] && run sh tests/check_ct.sh
 if [ -d "$CORPUS" ] && [ -x "$BUILD/conformance" ]; then
     run "$BUILD/conformance" "$CORPUS"
 fi
