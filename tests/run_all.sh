@@ -37,6 +37,7 @@ run sh tests/test_readme.sh
 run sh tests/test_compile.sh
 run sh tests/test_anchors.sh
 run sh tests/test_curves.sh
+run sh tests/test_openssl.sh
 run sh tests/fuzz/replay.sh "$BUILD/fuzz"
 [ "${CHECK_VALGRIND:-}" = 1 ] && run sh tests/check_valgrind.sh
 [ "${CHECK_VALGRIND:-}" = 1 ] && run sh tests/check_ct.sh
