@@ -3,10 +3,11 @@
      and the exchange of section 6.1), and BearSSL's br_ec_c25519_m31 giving the same bytes for
      random scalars and u-coordinates, u-coordinates at or above p or with the top bit set; an
      all-zero shared secret is refused (RFC 8422, 5.11), where BearSSL accepts it.
-   - P-256 signature checks (gemini__p256_muladd): BearSSL's br_ec_p256_m31 and br_ec_prime_i31
-     giving the same verdict and point for random points and scalars, the edge cases of the
-     addition (equal points, opposite points, a sum at infinity), points off the curve or out of
-     range; ECDSA signatures made by BearSSL, whole and tampered with.
+   - P-256 and P-384 signature checks (gemini__pcurve_muladd): BearSSL's codes (br_ec_p256_m31
+     and br_ec_prime_i31 for P-256, br_ec_prime_i31 for P-384) giving the same verdict and point
+     for random points and scalars, the edge cases of the addition (equal points, opposite
+     points, a sum at infinity), points off the curve or out of range; ECDSA signatures made by
+     BearSSL, whole and tampered with.
    Built and run by tests/test_curves.sh; ends with "N passed, N failed". */
 #define GEMINI_STREAM_IMPLEMENTATION
 #include "gemini_stream.h"
@@ -130,178 +131,186 @@ static void test_against_bearssl(void)
 
 #endif
 
-#ifdef GEMINI__P256_OWN
+#ifdef GEMINI__ECDSA_OWN
 
-static const br_ec_impl *const refs[] = {&br_ec_p256_m31, &br_ec_prime_i31};
-#define REFS (sizeof refs / sizeof refs[0])
+/* The curve under test: its id, the coordinate length, BearSSL's codes to compare with (the
+   specialised one first, for making points), and the library's description of it. */
+typedef struct curve_case {
+    const char *name;
+    int id;
+    size_t clen;
+    const br_ec_impl *refs[2];
+    const gemini__pcurve *pc;
+    const br_hash_class *hash;
+} curve_case;
 
-/* The group order n, big-endian. */
-static const unsigned char order_n[32] = {
-    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+static const curve_case curve_cases[] = {
+    {"P-256", BR_EC_secp256r1, 32, {&br_ec_p256_m31, &br_ec_prime_i31}, &gemini__p256,
+     &br_sha256_vtable},
+    {"P-384", BR_EC_secp384r1, 48, {&br_ec_prime_i31, NULL}, &gemini__p384, &br_sha384_vtable}};
+#define POINT_MAX 97
+#define SCALAR_MAX 48
+
+static const curve_case *cc;   /* the curve the cases below run on */
 
 /* A random scalar below n (its first byte below n's), sometimes with leading zero bytes. */
-static void random_scalar(unsigned char k[32])
+static void random_scalar(unsigned char *k)
 {
-    size_t i, zeros = rnd() % 8 == 0 ? rnd() % 31 : 0;
-    for (i = 0; i < 32; i++) k[i] = (unsigned char)rnd();
-    k[0] = (unsigned char)(k[0] % 0xFF);
+    size_t glen, i, zeros = rnd() % 8 == 0 ? rnd() % (cc->clen - 1) : 0;
+    const unsigned char *n = cc->refs[0]->order(cc->id, &glen);
+    for (i = 0; i < cc->clen; i++) k[i] = (unsigned char)rnd();
+    k[0] = (unsigned char)(k[0] % n[0]);
     memset(k, 0, zeros);
-    if (k[31] == 0) k[31] = 1;
+    if (k[cc->clen - 1] == 0) k[cc->clen - 1] = 1;
 }
 
 /* k * G, by BearSSL. */
-static void point_of(unsigned char P[65], const unsigned char k[32])
+static void point_of(unsigned char *P, const unsigned char *k)
 {
-    CHECK_INT(br_ec_p256_m31.mulgen(P, k, 32, BR_EC_secp256r1), 65);
+    CHECK_INT(cc->refs[0]->mulgen(P, k, cc->clen, cc->id), 1 + 2 * cc->clen);
 }
 
-/* (n - k) mod n, for 0 < k < n. */
-static void negate_scalar(unsigned char r[32], const unsigned char k[32])
+/* r = m - k, both big-endian and clen bytes, for k < m. */
+static void sub_bytes(unsigned char *r, const unsigned char *m, const unsigned char *k)
 {
     int i, borrow = 0;
-    for (i = 31; i >= 0; i--) {
-        int d = order_n[i] - k[i] - borrow;
+    for (i = (int)cc->clen - 1; i >= 0; i--) {
+        int d = m[i] - k[i] - borrow;
         borrow = d < 0;
         r[i] = (unsigned char)(d + (borrow ? 256 : 0));
     }
 }
 
 /* muladd by the library and by each reference: the same verdict and, on success, point. */
-static int same_muladd(const unsigned char A[65], const unsigned char *B, const unsigned char *x,
+static int same_muladd(const unsigned char *A, const unsigned char *B, const unsigned char *x,
                        size_t xlen, const unsigned char *y, size_t ylen)
 {
-    unsigned char ours[65], theirs[65];
+    unsigned char ours[POINT_MAX], theirs[POINT_MAX];
+    size_t i, len = 1 + 2 * cc->clen;
     uint32_t ok, ref_ok;
-    size_t i;
     int same = 1;
-    memcpy(ours, A, 65);
-    ok = gemini__ec.muladd(ours, B, 65, x, xlen, y, ylen, BR_EC_secp256r1);
-    for (i = 0; i < REFS; i++) {
-        memcpy(theirs, A, 65);
-        ref_ok = refs[i]->muladd(theirs, B, 65, x, xlen, y, ylen, BR_EC_secp256r1);
-        if (ok != ref_ok || (ok && memcmp(ours, theirs, 65) != 0)) same = 0;
+    memcpy(ours, A, len);
+    ok = gemini__ec.muladd(ours, B, len, x, xlen, y, ylen, cc->id);
+    for (i = 0; i < 2 && cc->refs[i]; i++) {
+        memcpy(theirs, A, len);
+        ref_ok = cc->refs[i]->muladd(theirs, B, len, x, xlen, y, ylen, cc->id);
+        if (ok != ref_ok || (ok && memcmp(ours, theirs, len) != 0)) same = 0;
     }
     return same;
 }
 
 static void test_random_points(void)
 {
-    unsigned char a[32], b[32], x[32], y[32], A[65], B[65];
+    unsigned char a[SCALAR_MAX], b[SCALAR_MAX], x[SCALAR_MAX], y[SCALAR_MAX];
+    unsigned char A[POINT_MAX], B[POINT_MAX];
+    size_t n = cc->clen;
     int i;
-    for (i = 0; i < 300; i++) {
+    for (i = 0; i < 200; i++) {
         random_scalar(a);
         random_scalar(b);
         random_scalar(x);
         random_scalar(y);
         point_of(A, a);
         point_of(B, b);
-        CHECK(same_muladd(A, NULL, x, 32, y, 32));        /* x A + y G, as ECDSA asks */
-        CHECK(same_muladd(A, B, x, 32, y, 32));
-        CHECK(same_muladd(A, B, x + 16, 16, y + 31, 1));  /* short scalars */
+        CHECK(same_muladd(A, NULL, x, n, y, n));            /* x A + y G, as ECDSA asks */
+        CHECK(same_muladd(A, B, x, n, y, n));
+        CHECK(same_muladd(A, B, x + n / 2, n / 2, y + n - 1, 1));     /* short scalars */
     }
 }
 
 static void test_edge_cases(void)
 {
-    static const unsigned char one[1] = {1}, two[1] = {2}, zero[32] = {0};
-    unsigned char k[32], minus_k[32], G[65], A[65], negA[65], n_minus_1[32];
-    size_t glen;
+    static const unsigned char one[1] = {1}, two[1] = {2}, zero[SCALAR_MAX] = {0};
+    unsigned char k[SCALAR_MAX], minus_k[SCALAR_MAX], n_minus_1[SCALAR_MAX], p[SCALAR_MAX];
+    unsigned char G[POINT_MAX], A[POINT_MAX], negA[POINT_MAX];
+    size_t glen, n = cc->clen, len = 1 + 2 * n;
     int i;
-    memcpy(G, br_ec_prime_i31.generator(BR_EC_secp256r1, &glen), 65);
-    memcpy(n_minus_1, order_n, 32);
-    n_minus_1[31]--;
+    memcpy(G, br_ec_prime_i31.generator(cc->id, &glen), len);
+    memcpy(n_minus_1, cc->refs[0]->order(cc->id, &glen), n);
+    n_minus_1[n - 1]--;
+    for (i = 0; i < (int)n; i++)                            /* p, big-endian */
+        p[i] = (unsigned char)(cc->pc->p[(n - 1 - (size_t)i) / 8] >> (8 * ((n - 1 - (size_t)i) % 8)));
     CHECK(same_muladd(G, NULL, one, 1, one, 1));            /* G + G: the sum doubles */
     CHECK(same_muladd(G, NULL, one, 1, two, 1));
-    CHECK(same_muladd(G, NULL, n_minus_1, 32, one, 1));     /* -G + G: infinity, an error */
-    CHECK(same_muladd(G, NULL, n_minus_1, 32, n_minus_1, 32));
+    CHECK(same_muladd(G, NULL, n_minus_1, n, one, 1));      /* -G + G: infinity, an error */
+    CHECK(same_muladd(G, NULL, n_minus_1, n, n_minus_1, n));
     /* A zero scalar is an error, as BearSSL documents (its own codes answer 2G for 0G + 1G). */
-    memcpy(A, G, 65);
-    CHECK_INT(gemini__ec.muladd(A, NULL, 65, zero, 32, one, 1, BR_EC_secp256r1), 0);
-    memcpy(A, G, 65);
-    CHECK_INT(gemini__ec.muladd(A, NULL, 65, one, 1, zero, 32, BR_EC_secp256r1), 0);
+    memcpy(A, G, len);
+    CHECK_INT(gemini__ec.muladd(A, NULL, len, zero, n, one, 1, cc->id), 0);
+    memcpy(A, G, len);
+    CHECK_INT(gemini__ec.muladd(A, NULL, len, one, 1, zero, n, cc->id), 0);
     for (i = 0; i < 20; i++) {
         random_scalar(k);
-        negate_scalar(minus_k, k);
+        sub_bytes(minus_k, cc->refs[0]->order(cc->id, &glen), k);
         point_of(A, k);
-        memcpy(negA, A, 65);                                /* -A: same x, p - y */
-        {
-            static const unsigned char p[32] = {
-                0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0,
-                0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-            int j, borrow = 0;
-            for (j = 31; j >= 0; j--) {
-                int d = p[j] - A[33 + j] - borrow;
-                borrow = d < 0;
-                negA[33 + j] = (unsigned char)(d + (borrow ? 256 : 0));
-            }
-        }
-        CHECK(same_muladd(A, NULL, one, 1, minus_k, 32));   /* kG - kG */
-        CHECK(same_muladd(A, NULL, two, 1, minus_k, 32));   /* 2kG - kG */
-        CHECK(same_muladd(A, A, k, 32, k, 32));             /* equal points */
-        CHECK(same_muladd(A, negA, k, 32, k, 32));          /* opposite points */
-        CHECK(same_muladd(A, negA, k, 32, minus_k, 32));
+        memcpy(negA, A, len);                               /* -A: same x, p - y */
+        sub_bytes(negA + 1 + n, p, A + 1 + n);
+        CHECK(same_muladd(A, NULL, one, 1, minus_k, n));    /* kG - kG */
+        CHECK(same_muladd(A, NULL, two, 1, minus_k, n));    /* 2kG - kG */
+        CHECK(same_muladd(A, A, k, n, k, n));               /* equal points */
+        CHECK(same_muladd(A, negA, k, n, k, n));            /* opposite points */
+        CHECK(same_muladd(A, negA, k, n, minus_k, n));
     }
 }
 
 static void test_bad_points(void)
 {
     static const unsigned char x[1] = {5}, y[1] = {7};
-    unsigned char k[32], A[65], bad[65];
-    uint32_t ok;
+    unsigned char k[SCALAR_MAX], A[POINT_MAX], bad[POINT_MAX];
+    size_t n = cc->clen, len = 1 + 2 * n;
     int i, pos;
     random_scalar(k);
     point_of(A, k);
-    for (i = 0; i < 200; i++) {                             /* one byte changed: off the curve */
-        memcpy(bad, A, 65);
-        pos = 1 + (int)(rnd() % 64);
+    for (i = 0; i < 200; i++) {                             /* one bit changed: off the curve */
+        memcpy(bad, A, len);
+        pos = 1 + (int)(rnd() % (2 * n));
         bad[pos] = (unsigned char)(bad[pos] ^ (1u << (rnd() % 8)));
         CHECK(same_muladd(bad, NULL, x, 1, y, 1));
         CHECK(same_muladd(A, bad, x, 1, y, 1));
     }
-    memcpy(bad, A, 65);
+    memcpy(bad, A, len);
     bad[0] = 2;                                             /* compressed: not taken */
     CHECK(same_muladd(bad, NULL, x, 1, y, 1));
-    memset(bad + 1, 0xFF, 32);                              /* x above p */
-    memcpy(bad, A, 1);
-    CHECK(same_muladd(bad, NULL, x, 1, y, 1));
-    memset(bad, 0, 65);                                     /* "04 00..00": not a point */
+    memset(bad + 1, 0xFF, n);                               /* x above p */
     bad[0] = 4;
     CHECK(same_muladd(bad, NULL, x, 1, y, 1));
-    memcpy(bad, A, 65);                                     /* a wrong length */
-    ok = gemini__ec.muladd(bad, NULL, 64, x, 1, y, 1, BR_EC_secp256r1);
-    CHECK_INT(ok, 0);
+    memset(bad, 0, len);                                    /* "04 00..00": not a point */
+    bad[0] = 4;
+    CHECK(same_muladd(bad, NULL, x, 1, y, 1));
+    memcpy(bad, A, len);                                    /* a wrong length */
+    CHECK_INT(gemini__ec.muladd(bad, NULL, len - 1, x, 1, y, 1, cc->id), 0);
 }
 
 /* ECDSA signatures made by BearSSL: checked through gemini__ec as the TLS engine and the X.509
-   validator check them, each with the verdict BearSSL's own P-256 code gives. */
+   validator check them, each with the verdict BearSSL's own code gives. */
 static void test_ecdsa(void)
 {
     br_hmac_drbg_context drbg;
     unsigned char kbuf[BR_EC_KBUF_PRIV_MAX_SIZE], pbuf[BR_EC_KBUF_PUB_MAX_SIZE];
-    unsigned char hash[32], sig[80];
+    unsigned char hash[64], sig[160];
+    const br_ec_impl *ref = cc->refs[0];
+    size_t hlen = (cc->hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK, len;
     br_ec_private_key sk;
     br_ec_public_key pk;
-    size_t len;
     int i;
-    br_hmac_drbg_init(&drbg, &br_sha256_vtable, "gemini_stream p256 test", 23);
-    for (i = 0; i < 100; i++) {
+    br_hmac_drbg_init(&drbg, &br_sha256_vtable, cc->name, strlen(cc->name));
+    for (i = 0; i < 60; i++) {
         size_t pos;
-        CHECK(br_ec_keygen(&drbg.vtable, &br_ec_p256_m31, &sk, kbuf, BR_EC_secp256r1) > 0);
-        CHECK(br_ec_compute_pub(&br_ec_p256_m31, &pk, pbuf, &sk) > 0);
-        br_hmac_drbg_generate(&drbg, hash, sizeof hash);
-        len = br_ecdsa_i31_sign_asn1(&br_ec_p256_m31, &br_sha256_vtable, hash, &sk, sig);
+        CHECK(br_ec_keygen(&drbg.vtable, ref, &sk, kbuf, cc->id) > 0);
+        CHECK(br_ec_compute_pub(ref, &pk, pbuf, &sk) > 0);
+        br_hmac_drbg_generate(&drbg, hash, hlen);
+        len = br_ecdsa_i31_sign_asn1(ref, cc->hash, hash, &sk, sig);
         CHECK(len > 0);
-        CHECK_INT(br_ecdsa_i31_vrfy_asn1(&gemini__ec, hash, 32, &pk, sig, len), 1);
-        pos = rnd() % 32;
+        CHECK_INT(br_ecdsa_i31_vrfy_asn1(&gemini__ec, hash, hlen, &pk, sig, len), 1);
+        pos = rnd() % hlen;
         hash[pos] = (unsigned char)(hash[pos] ^ 1);         /* another message */
-        CHECK_INT(br_ecdsa_i31_vrfy_asn1(&gemini__ec, hash, 32, &pk, sig, len), 0);
-        CHECK_INT(br_ecdsa_i31_vrfy_asn1(&br_ec_p256_m31, hash, 32, &pk, sig, len), 0);
+        CHECK_INT(br_ecdsa_i31_vrfy_asn1(&gemini__ec, hash, hlen, &pk, sig, len), 0);
+        CHECK_INT(br_ecdsa_i31_vrfy_asn1(ref, hash, hlen, &pk, sig, len), 0);
         hash[pos] = (unsigned char)(hash[pos] ^ 1);
         pos = rnd() % len;                                  /* a changed signature */
         sig[pos] = (unsigned char)(sig[pos] ^ (1u << (rnd() % 8)));
-        CHECK_INT(br_ecdsa_i31_vrfy_asn1(&gemini__ec, hash, 32, &pk, sig, len),
-                  br_ecdsa_i31_vrfy_asn1(&br_ec_p256_m31, hash, 32, &pk, sig, len));
+        CHECK_INT(br_ecdsa_i31_vrfy_asn1(&gemini__ec, hash, hlen, &pk, sig, len),
+                  br_ecdsa_i31_vrfy_asn1(ref, hash, hlen, &pk, sig, len));
     }
 }
 
@@ -313,11 +322,22 @@ int main(void)
     test_run("x25519 RFC 7748 vectors", test_rfc7748_vectors);
     test_run("x25519 against BearSSL", test_against_bearssl);
 #endif
-#ifdef GEMINI__P256_OWN
-    test_run("p256 random points", test_random_points);
-    test_run("p256 edge cases", test_edge_cases);
-    test_run("p256 points off the curve", test_bad_points);
-    test_run("p256 ECDSA signatures", test_ecdsa);
+#ifdef GEMINI__ECDSA_OWN
+    {
+        static const struct {
+            const char *name;
+            void (*fn)(void);
+        } cases[] = {{"random points", test_random_points}, {"edge cases", test_edge_cases},
+                     {"points off the curve", test_bad_points}, {"ECDSA signatures", test_ecdsa}};
+        size_t c, t;
+        for (c = 0; c < sizeof curve_cases / sizeof curve_cases[0]; c++)
+            for (t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+                char name[64];
+                cc = &curve_cases[c];
+                snprintf(name, sizeof name, "%s %s", cc->name, cases[t].name);
+                test_run(name, cases[t].fn);
+            }
+    }
 #endif
     return test_report();
 }

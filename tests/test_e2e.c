@@ -503,6 +503,27 @@ static void test_bad_certificates(void)
     check_refused("otherca", "trusted");
 }
 
+/* A chain shaped like Google's (tests/pki/gchain.pem): a P-256 leaf and a P-256 intermediate
+   signed by a P-384 root, which is the trust anchor. Checking it takes a P-384 signature as well
+   as the P-256 ones; the same chain without its root among the anchors is refused. */
+static void test_p384_rooted_chain(void)
+{
+    static gemini_client c;
+    gemini_config cfg;
+    test_server s;
+    collected got;
+    memset(&got, 0, sizeof got);
+    CHECK_INT(server_start(&s, "gchain"), 0);
+    test_config(&cfg, s.url, KEY);
+    cfg.ca_file = "tests/pki/root384.pem";
+    CHECK_INT(gemini_client_init(&c, &cfg), GEMINI_OK);
+    CHECK_INT(stream(&c, "hello", &got), GEMINI_OK);
+    CHECK_STR(got.text, "Hello, world!\n");
+    gemini_client_free(&c);
+    server_stop(&s);
+    check_refused("gchain", "trusted");                     /* anchors: tests/pki/ca.pem */
+}
+
 /* One stream against a server started with `cert` and `option`; the suite it logged must be
    `suite` (4 hex digits). big~mb1 crosses many records, so the record layer is exercised. */
 static void check_suite(const char *cert, const char *option, const char *suite)
@@ -680,6 +701,7 @@ int main(void)
     RUN(test_connection_refused);
     RUN(test_bad_certificates);
     RUN(test_cipher_suites);
+    RUN(test_p384_rooted_chain);
     RUN(test_builtin_roots_refuse_test_ca);
     RUN(test_trust_from_memory_and_anchors);
     RUN(test_supplied_clock);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_openssl.sh - the CLI against another TLS stack: OpenSSL, through Python's ssl module
 # (tests/openssl_server.py), for each ECDHE group the library offers (X25519, P-256, P-384), an
-# ECDSA and an RSA certificate, and AES-GCM and ChaCha20-Poly1305 (ChaCha20 also with the
+# ECDSA and an RSA certificate, a chain shaped like Google's (P-256 leaf and intermediate under a
+# P-384 root), and AES-GCM and ChaCha20-Poly1305 (ChaCha20 also with the
 # GEMINI_TLS_SMALL build): the handshake completes, the certificate checks out and the answer
 # arrives. Needs python3 (Debian has it); without it nothing is counted.
 # Ends with "N passed, N failed".
@@ -15,7 +16,9 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 port=$((30000 + $$ % 20000))
 for group in X25519 prime256v1 secp384r1; do
-    for cert in good rsa; do
+    for cert in good rsa gchain; do
+        ca=tests/pki/ca.pem
+        [ "$cert" = gchain ] && ca=tests/pki/root384.pem
         for case in gemini_stream:ECDHE+AESGCM gemini_stream:ECDHE+CHACHA20 \
                     gemini_stream_small:ECDHE+CHACHA20; do
             cli=$BUILD/${case%%:*}
@@ -32,7 +35,7 @@ for group in X25519 prime256v1 secp384r1; do
                 tries=$((tries + 1))
             done
             out=$(GEMINI_API_KEY=test-key "$cli" --timeout 5 --base-url "https://localhost:$port" \
-                      --cacert tests/pki/ca.pem -m test hi 2>&1)
+                      --cacert "$ca" -m test hi 2>&1)
             rc=$?
             wait $server
             if [ $rc -eq 0 ] && [ "$out" = "hello from OpenSSL" ]; then

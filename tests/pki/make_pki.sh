@@ -4,7 +4,7 @@
 # regenerating them would churn the repository); pass -f to regenerate everything.
 set -euo pipefail
 cd "$(dirname "$0")"
-ALL="ca ca2 good rsa expired wronghost selfsigned otherca"
+ALL="ca ca2 good rsa expired wronghost selfsigned otherca root384 inter256 gchain"
 if [ "${1:-}" != "-f" ]; then
     missing=0
     for n in $ALL; do [ -f "$n.pem" ] && [ -f "$n.key" ] || missing=1; done
@@ -40,15 +40,17 @@ LOCAL="DNS:localhost,IP:127.0.0.1,IP:::1"
 FROM=20250101000000Z
 UNTIL=21250101000000Z
 
-newkey() {  # newkey NAME ec|rsa: NAME.key, unencrypted PKCS#8 PEM (br_skey_decoder reads it)
+newkey() {  # newkey NAME ec|ec384|rsa: NAME.key, unencrypted PKCS#8 PEM (br_skey_decoder reads it)
     if [ "$2" = rsa ]; then
         openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1.key" 2>/dev/null
+    elif [ "$2" = ec384 ]; then
+        openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$1.key"
     else
         openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key"
     fi
 }
 
-# cert NAME ISSUER|self CN EXTENSIONS START END: NAME.key -> NAME.pem
+# cert NAME ISSUER|self CN EXTENSIONS START END [DIGEST]: NAME.key -> NAME.pem
 cert() {
     : > "$work/index.txt"
     printf '%s\n' "$4" > "$work/ext.cnf"
@@ -56,7 +58,8 @@ cert() {
     local by=(-cert "$2.pem" -keyfile "$2.key")
     [ "$2" = self ] && by=(-selfsign -keyfile "$1.key")
     openssl ca -batch -notext -rand_serial -config "$work/ca.cnf" -extfile "$work/ext.cnf" \
-        -in "$work/$1.csr" -out "$1.pem" "${by[@]}" -startdate "$5" -enddate "$6" 2>/dev/null
+        -in "$work/$1.csr" -out "$1.pem" "${by[@]}" -startdate "$5" -enddate "$6" \
+        -md "${7:-sha256}" 2>/dev/null
 }
 
 newkey ca ec;         cert ca self "gemini_stream test CA" "$CA_EXT" $FROM $UNTIL
@@ -73,5 +76,12 @@ newkey otherca ec;    cert otherca ca2 localhost "$LEAF_EXT
 subjectAltName = $LOCAL" $FROM $UNTIL
 newkey selfsigned ec; cert selfsigned self localhost "$LEAF_EXT
 subjectAltName = $LOCAL" $FROM $UNTIL
+# a chain shaped like Google's: a P-384 root signs (SHA-384) a P-256 intermediate, which signs
+# the P-256 leaf; gchain.pem holds the leaf and the intermediate, as a server sends them
+newkey root384 ec384; cert root384 self "gemini_stream test P-384 root" "$CA_EXT" $FROM $UNTIL sha384
+newkey inter256 ec;   cert inter256 root384 "gemini_stream test intermediate" "$CA_EXT" $FROM $UNTIL sha384
+newkey gchain ec;     cert gchain inter256 localhost "$LEAF_EXT
+subjectAltName = $LOCAL" $FROM $UNTIL
+cat inter256.pem >> gchain.pem
 chmod 644 ./*.key ./*.pem
 echo "make_pki.sh: wrote $(echo $ALL | wc -w) certificates and keys into $(pwd)"
