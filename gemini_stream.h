@@ -805,42 +805,54 @@ static size_t gemini__utf8_valid(const unsigned char *s, size_t n)
 }
 
 
+/* Lists of messages by code, for the places that name a code once, on the way out: each
+   message is led by its code as one byte (1-127) and ended by a NUL, and an empty string ends
+   the list. A walk costs nothing there; a switch costs a jump table and code for each case. */
+static const char *gemini__message(const char *list, int code, const char *otherwise)
+{
+    if (code < 1 || code > 127) return otherwise;
+    for (; *list; list += strlen(list) + 1)
+        if ((unsigned char)list[0] == code) return list + 1;
+    return otherwise;
+}
+
+/* by gemini_error code (GEMINI_ERR_ left out of the comments) */
+static const char gemini__error_messages[] =
+    "\x01" "invalid argument\0"                                          /* 1 USAGE */
+    "\x02" "base URL must be https://host[:port][/prefix]\0"             /* 2 BAD_URL */
+    "\x03" "model name has characters not allowed in a path\0"           /* 3 BAD_MODEL */
+    "\x04" "no API key (set GOOGLE_API_KEY or GEMINI_API_KEY)\0"         /* 4 NO_KEY */
+    "\x05" "no usable trust anchor\0"                                    /* 5 TRUST */
+    "\x06" "out of memory\0"                                             /* 6 NOMEM */
+    "\x14" "host name did not resolve\0"                                 /* 20 DNS */
+    "\x15" "could not connect\0"                                         /* 21 CONNECT */
+    "\x16" "network send or receive failed\0"                            /* 22 IO */
+    "\x17" "timed out\0"                                                 /* 23 TIMEOUT */
+    "\x1E" "TLS failure\0"                                               /* 30 TLS */
+    "\x1F" "server certificate refused\0"                                /* 31 CERT */
+    "\x28" "malformed HTTP status line\0"                                /* 40 HTTP_STATUS_LINE */
+    "\x29" "malformed HTTP header\0"                                     /* 41 HTTP_HEADER */
+    "\x2A" "HTTP response head too large\0"                              /* 42 HEAD_TOO_LARGE */
+    "\x2B" "bad or conflicting HTTP message length\0"                    /* 43 HTTP_FRAMING */
+    "\x2C" "unsupported HTTP content or transfer coding\0"               /* 44 HTTP_ENCODING */
+    "\x2D" "unexpected protocol switch\0"                                /* 45 HTTP_UPGRADE */
+    "\x2E" "bad chunk size\0"                                            /* 46 CHUNK_SIZE */
+    "\x2F" "bad chunked framing\0"                                       /* 47 CHUNK_FRAMING */
+    "\x30" "malformed JSON\0"                                            /* 48 JSON_SYNTAX */
+    "\x31" "JSON nested too deeply\0"                                    /* 49 JSON_DEPTH */
+    "\x32" "bad escape in JSON string\0"                                 /* 50 JSON_ESCAPE */
+    "\x33" "control character in JSON string\0"                          /* 51 JSON_CONTROL */
+    "\x34" "malformed JSON number\0"                                     /* 52 JSON_NUMBER */
+    "\x35" "function call too large to hold (GEMINI_PART_MAX)\0"         /* 53 TOO_LARGE */
+    "\x36" "response is not an event stream\0"                           /* 54 NOT_STREAM */
+    "\x46" "the API returned an error\0"                                 /* 70 API */
+    "\x50" "cancelled\0"                                                 /* 80 CANCELLED */
+    "\x51" "response ended early (truncated)\0";                         /* 81 TRUNCATED */
+
 GEMINI_DEF const char *gemini_strerror(int err)
 {
-    switch (err) {
-    case GEMINI_OK: return "no error";
-    case GEMINI_ERR_USAGE: return "invalid argument";
-    case GEMINI_ERR_BAD_URL: return "base URL must be https://host[:port][/prefix]";
-    case GEMINI_ERR_BAD_MODEL: return "model name has characters not allowed in a path";
-    case GEMINI_ERR_NO_KEY: return "no API key (set GOOGLE_API_KEY or GEMINI_API_KEY)";
-    case GEMINI_ERR_TRUST: return "no usable trust anchor";
-    case GEMINI_ERR_NOMEM: return "out of memory";
-    case GEMINI_ERR_DNS: return "host name did not resolve";
-    case GEMINI_ERR_CONNECT: return "could not connect";
-    case GEMINI_ERR_IO: return "network send or receive failed";
-    case GEMINI_ERR_TIMEOUT: return "timed out";
-    case GEMINI_ERR_TLS: return "TLS failure";
-    case GEMINI_ERR_CERT: return "server certificate refused";
-    case GEMINI_ERR_HTTP_STATUS_LINE: return "malformed HTTP status line";
-    case GEMINI_ERR_HTTP_HEADER: return "malformed HTTP header";
-    case GEMINI_ERR_HEAD_TOO_LARGE: return "HTTP response head too large";
-    case GEMINI_ERR_HTTP_FRAMING: return "bad or conflicting HTTP message length";
-    case GEMINI_ERR_HTTP_ENCODING: return "unsupported HTTP content or transfer coding";
-    case GEMINI_ERR_HTTP_UPGRADE: return "unexpected protocol switch";
-    case GEMINI_ERR_CHUNK_SIZE: return "bad chunk size";
-    case GEMINI_ERR_CHUNK_FRAMING: return "bad chunked framing";
-    case GEMINI_ERR_JSON_SYNTAX: return "malformed JSON";
-    case GEMINI_ERR_JSON_DEPTH: return "JSON nested too deeply";
-    case GEMINI_ERR_JSON_ESCAPE: return "bad escape in JSON string";
-    case GEMINI_ERR_JSON_CONTROL: return "control character in JSON string";
-    case GEMINI_ERR_JSON_NUMBER: return "malformed JSON number";
-    case GEMINI_ERR_TOO_LARGE: return "function call too large to hold (GEMINI_PART_MAX)";
-    case GEMINI_ERR_NOT_STREAM: return "response is not an event stream";
-    case GEMINI_ERR_API: return "the API returned an error";
-    case GEMINI_ERR_CANCELLED: return "cancelled";
-    case GEMINI_ERR_TRUNCATED: return "response ended early (truncated)";
-    default: return "unknown error";
-    }
+    if (err == GEMINI_OK) return "no error";
+    return gemini__message(gemini__error_messages, err, "unknown error");
 }
 
 /* ==== HTTP response head ================================================================= */
@@ -3380,23 +3392,24 @@ static void gemini__google_roots_fill(br_x509_trust_anchor *tas)
 }
 /* ---- END google_roots ---- */
 
+/* by BearSSL's certificate error code (BR_ERR_X509_ left out of the comments) */
+static const char gemini__x509_reasons[] =
+    "\x23" "server sent no certificate\0"                                /* 35 EMPTY_CHAIN */
+    "\x31" "certificate uses an unsupported algorithm\0"                 /* 49 UNSUPPORTED */
+    "\x34" "certificate signature is invalid\0"                          /* 52 BAD_SIGNATURE */
+    "\x35" "certificate time cannot be checked (no clock)\0"             /* 53 TIME_UNKNOWN */
+    "\x36" "certificate expired or not yet valid\0"                      /* 54 EXPIRED */
+    "\x37" "certificate chain is out of order\0"                         /* 55 DN_MISMATCH */
+    "\x38" "certificate does not match the host name\0"                  /* 56 BAD_SERVER_NAME */
+    "\x39" "certificate has an unsupported critical extension\0"         /* 57 CRITICAL_EXTENSION */
+    "\x3A" "an issuer in the chain is not a CA\0"                        /* 58 NOT_CA */
+    "\x3B" "certificate key usage forbids TLS\0"                         /* 59 FORBIDDEN_KEY_USAGE */
+    "\x3C" "certificate key too weak\0"                                  /* 60 WEAK_PUBLIC_KEY */
+    "\x3E" "certificate not issued by a trusted authority\0";            /* 62 NOT_TRUSTED */
+
 static const char *gemini__x509_reason(int e)
 {
-    switch (e) {
-    case BR_ERR_X509_EXPIRED: return "certificate expired or not yet valid";
-    case BR_ERR_X509_BAD_SERVER_NAME: return "certificate does not match the host name";
-    case BR_ERR_X509_NOT_TRUSTED: return "certificate not issued by a trusted authority";
-    case BR_ERR_X509_BAD_SIGNATURE: return "certificate signature is invalid";
-    case BR_ERR_X509_NOT_CA: return "an issuer in the chain is not a CA";
-    case BR_ERR_X509_TIME_UNKNOWN: return "certificate time cannot be checked (no clock)";
-    case BR_ERR_X509_WEAK_PUBLIC_KEY: return "certificate key too weak";
-    case BR_ERR_X509_FORBIDDEN_KEY_USAGE: return "certificate key usage forbids TLS";
-    case BR_ERR_X509_CRITICAL_EXTENSION: return "certificate has an unsupported critical extension";
-    case BR_ERR_X509_EMPTY_CHAIN: return "server sent no certificate";
-    case BR_ERR_X509_DN_MISMATCH: return "certificate chain is out of order";
-    case BR_ERR_X509_UNSUPPORTED: return "certificate uses an unsupported algorithm";
-    default: return "certificate could not be decoded";
-    }
+    return gemini__message(gemini__x509_reasons, e, "certificate could not be decoded");
 }
 
 static int gemini__client_fail(gemini_client *c, int err, const char *detail)
