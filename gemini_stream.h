@@ -1819,6 +1819,41 @@ static void gemini__json_root_end(gemini_json *j)
     }
 }
 
+/* The bounded text fields that string leaves fill, by node from GEMINI__N_FC_NAME to
+   GEMINI__N_ERR_STATUS: where each is in gemini_json, its size, where its length is kept. */
+typedef struct gemini__json_slot { unsigned short at, cap, len_at; } gemini__json_slot;
+#define GEMINI__FIELD(name, length) \
+    {offsetof(gemini_json, name), sizeof ((gemini_json *)0)->name, offsetof(gemini_json, length)}
+static const gemini__json_slot gemini__json_fields[GEMINI__N_ERR_STATUS - GEMINI__N_FC_NAME + 1] = {
+    GEMINI__FIELD(fname, fname_len), GEMINI__FIELD(fid, fid_len),
+    GEMINI__FIELD(finish, finish_len), GEMINI__FIELD(block_reason, block_len),
+    GEMINI__FIELD(model_version, model_version_len),
+    GEMINI__FIELD(response_id, response_id_len), {0, 0, 0},   /* ERR_CODE: a number */
+    GEMINI__FIELD(err_message, err_message_len), GEMINI__FIELD(err_status, err_status_len)};
+
+/* The field of a leaf (NULL for a leaf that has none), *cap its size and *len its length. */
+static char *gemini__json_field(gemini_json *j, int node, size_t *cap, size_t **len)
+{
+    const gemini__json_slot *f;
+    if (node < GEMINI__N_FC_NAME || node > GEMINI__N_ERR_STATUS) return NULL;
+    f = &gemini__json_fields[node - GEMINI__N_FC_NAME];
+    if (f->cap == 0) return NULL;
+    *cap = f->cap;
+    *len = (size_t *)(void *)((char *)j + f->len_at);
+    return (char *)j + f->at;
+}
+
+/* Empties the field of a leaf; returns 0 when the leaf has none. */
+static int gemini__json_clear(gemini_json *j, int node)
+{
+    size_t cap, *len;
+    char *field = gemini__json_field(j, node, &cap, &len);
+    if (!field) return 0;
+    *len = 0;
+    field[0] = '\0';
+    return 1;
+}
+
 /* A container opens: per-object state starts afresh. */
 static void gemini__json_container_start(gemini_json *j, int node)
 {
@@ -1826,21 +1861,23 @@ static void gemini__json_container_start(gemini_json *j, int node)
     case GEMINI__N_ROOT:
         j->finish_count = 0;
         j->cand_index = -1;
-        j->block_len = j->err_message_len = j->err_status_len = 0;
-        j->block_reason[0] = j->err_message[0] = j->err_status[0] = '\0';
+        gemini__json_clear(j, GEMINI__N_BLOCK);
+        gemini__json_clear(j, GEMINI__N_ERR_MESSAGE);
+        gemini__json_clear(j, GEMINI__N_ERR_STATUS);
         j->err_code = 0;
         j->saw_usage = 0;
         break;
     case GEMINI__N_CANDIDATES: j->cand_index = -1; break;
-    case GEMINI__N_CANDIDATE: j->finish_len = 0; j->finish[0] = '\0'; break;
+    case GEMINI__N_CANDIDATE: gemini__json_clear(j, GEMINI__N_FINISH); break;
     case GEMINI__N_PART:
         j->part_len = 0;
         j->part_thought = j->part_kind = 0;
         break;
     case GEMINI__N_FCALL:
         j->part_kind = 1;
-        j->part_len = j->fname_len = j->fid_len = 0;
-        j->fname[0] = j->fid[0] = '\0';
+        j->part_len = 0;
+        gemini__json_clear(j, GEMINI__N_FC_NAME);
+        gemini__json_clear(j, GEMINI__N_FC_ID);
         break;
     case GEMINI__N_USAGE:
         j->saw_usage = 1;
@@ -2000,31 +2037,17 @@ static void gemini__json_out(gemini_json *j, const char *s, size_t n)
             n -= take;
         }
         break;
-    case GEMINI__N_FC_NAME:             /* a cut name would call the wrong function */
-        if (n >= sizeof j->fname - j->fname_len) gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
-        else gemini__append(j->fname, sizeof j->fname, &j->fname_len, s, n);
+    default: {
+        size_t cap, *len;
+        char *field = gemini__json_field(j, j->str_node, &cap, &len);
+        if (!field) break;
+        /* a cut function name or id would call the wrong function; other fields are cut */
+        if ((j->str_node == GEMINI__N_FC_NAME || j->str_node == GEMINI__N_FC_ID) && n >= cap - *len)
+            gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
+        else
+            gemini__append(field, cap, len, s, n);
         break;
-    case GEMINI__N_FC_ID:
-        if (n >= sizeof j->fid - j->fid_len) gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
-        else gemini__append(j->fid, sizeof j->fid, &j->fid_len, s, n);
-        break;
-    case GEMINI__N_FINISH: gemini__append(j->finish, sizeof j->finish, &j->finish_len, s, n); break;
-    case GEMINI__N_BLOCK:
-        gemini__append(j->block_reason, sizeof j->block_reason, &j->block_len, s, n);
-        break;
-    case GEMINI__N_ERR_STATUS:
-        gemini__append(j->err_status, sizeof j->err_status, &j->err_status_len, s, n);
-        break;
-    case GEMINI__N_ERR_MESSAGE:
-        gemini__append(j->err_message, sizeof j->err_message, &j->err_message_len, s, n);
-        break;
-    case GEMINI__N_MODEL_VERSION:
-        gemini__append(j->model_version, sizeof j->model_version, &j->model_version_len, s, n);
-        break;
-    case GEMINI__N_RESPONSE_ID:
-        gemini__append(j->response_id, sizeof j->response_id, &j->response_id_len, s, n);
-        break;
-    default: break;
+    }
     }
 }
 
@@ -2035,17 +2058,11 @@ static void gemini__json_string_start(gemini_json *j, int node)
     j->state = GEMINI__J_STRING;
     switch (node) {
     case GEMINI__N_KEY: j->key_len = 0; j->node = GEMINI__N_SKIP; break;
-    case GEMINI__N_FC_NAME: j->fname_len = 0; j->fname[0] = '\0'; break;
-    case GEMINI__N_FC_ID: j->fid_len = 0; j->fid[0] = '\0'; break;
-    case GEMINI__N_FINISH: j->finish_len = 0; j->finish[0] = '\0'; break;
-    case GEMINI__N_BLOCK: j->block_len = 0; j->block_reason[0] = '\0'; break;
-    case GEMINI__N_ERR_STATUS: j->err_status_len = 0; j->err_status[0] = '\0'; break;
-    case GEMINI__N_ERR_MESSAGE: j->err_message_len = 0; j->err_message[0] = '\0'; break;
-    case GEMINI__N_MODEL_VERSION: j->model_version_len = 0; j->model_version[0] = '\0'; break;
-    case GEMINI__N_RESPONSE_ID: j->response_id_len = 0; j->response_id[0] = '\0'; break;
     case GEMINI__N_TEXT: break;
     case GEMINI__N_SIGNATURE: if (!j->signatures) j->str_node = GEMINI__N_SKIP; break;
-    default: j->str_node = GEMINI__N_SKIP; break;
+    default:
+        if (!gemini__json_clear(j, node)) j->str_node = GEMINI__N_SKIP;
+        break;
     }
 }
 
