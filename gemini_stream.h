@@ -770,23 +770,28 @@ static inline const char *gemini__skip_plain(const char *p, const char *end, int
     return p;
 }
 
+/* The length of the UTF-8 sequence lead byte c starts (1: ASCII; 0: c cannot lead one), and
+   the range [*lo, *hi] its second byte must fall in: no overlong forms, no encoded
+   surrogates (ED), nothing above U+10FFFF (F4). */
+static size_t gemini__utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+    *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return 2;
+    if (c >= 0xE0 && c <= 0xEF) return 3;
+    return c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+}
+
 /* How much of the UTF-8 sequence at s (n > 0 bytes available) is well-formed: returns its
    length when it is complete and valid, else 0 and, in *bad, the length of the maximal
    ill-formed subpart that one U+FFFD replaces (Unicode's "maximal subpart" practice). */
 static size_t gemini__utf8_check(const unsigned char *s, size_t n, size_t *bad)
 {
-    size_t need, i;
-    unsigned char lo = 0x80, hi = 0xBF;
+    size_t i;
+    unsigned char lo, hi;
+    size_t need = gemini__utf8_lead(s[0], &lo, &hi);
     *bad = 1;
-    if (s[0] < 0x80) return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) need = 2;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF) need = 3;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4) need = 4;
-    else return 0;
-    if (s[0] == 0xE0) lo = 0xA0;
-    if (s[0] == 0xED) hi = 0x9F;            /* no encoded surrogates */
-    if (s[0] == 0xF0) lo = 0x90;
-    if (s[0] == 0xF4) hi = 0x8F;            /* nothing above U+10FFFF */
     for (i = 1; i < need; i++) {
         if (i >= n || s[i] < lo || s[i] > hi) {
             *bad = i;
@@ -1728,10 +1733,22 @@ GEMINI_DEF void gemini_json_init(gemini_json *j, gemini_event_fn fn, void *user)
 
 /* -- assembling events -- */
 
+/* Delivers the first n bytes of the part buffer as TEXT or THOUGHT, NUL-terminated there. */
+static void gemini__json_text_event(gemini_json *j, size_t n)
+{
+    gemini_event ev;
+    char saved = j->part[n];
+    if (n == 0) return;
+    j->part[n] = '\0';
+    gemini__json_event(j, &ev, j->part_thought ? GEMINI_EVENT_THOUGHT : GEMINI_EVENT_TEXT,
+                       j->part, n);
+    gemini__json_emit(j, &ev);
+    j->part[n] = saved;
+}
+
 /* Delivers the part's text so far, keeping an unfinished UTF-8 sequence for later. */
 static void gemini__json_flush_text(gemini_json *j)
 {
-    gemini_event ev;
     size_t n = j->part_len, keep = 0, back;
     for (back = 1; back <= 3 && back <= n; back++) {
         unsigned char c = (unsigned char)j->part[n - back];
@@ -1742,14 +1759,7 @@ static void gemini__json_flush_text(gemini_json *j)
         }
     }
     n -= keep;
-    if (n > 0) {
-        char saved = j->part[n];
-        j->part[n] = '\0';
-        gemini__json_event(j, &ev, j->part_thought ? GEMINI_EVENT_THOUGHT : GEMINI_EVENT_TEXT,
-                           j->part, n);
-        gemini__json_emit(j, &ev);
-        j->part[n] = saved;
-    }
+    gemini__json_text_event(j, n);
     memmove(j->part, j->part + n, keep);
     j->part_len = keep;
 }
@@ -1780,11 +1790,8 @@ static void gemini__json_part_end(gemini_json *j)
         ev.args_len = j->part_len ? j->part_len : 2;
         ev.id = j->fid;
         gemini__json_emit(j, &ev);
-    } else if (j->part_len > 0) {
-        j->part[j->part_len] = '\0';
-        gemini__json_event(j, &ev, j->part_thought ? GEMINI_EVENT_THOUGHT : GEMINI_EVENT_TEXT,
-                           j->part, j->part_len);
-        gemini__json_emit(j, &ev);
+    } else {
+        gemini__json_text_event(j, j->part_len);
     }
     j->part_len = 0;
 }
@@ -2092,8 +2099,8 @@ static void gemini__utf8_abort(gemini_json *j)
 /* One raw byte >= 0x80 inside a string that is kept: validate, replacing bad sequences. */
 static void gemini__utf8_byte(gemini_json *j, unsigned char c)
 {
-    int need = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
+    size_t need;
+    unsigned char lo, hi;
     if (j->utf8_need) {
         if (c >= j->utf8_lo && c <= j->utf8_hi) {
             j->utf8[j->utf8_have++] = c;
@@ -2107,20 +2114,14 @@ static void gemini__utf8_byte(gemini_json *j, unsigned char c)
         }
         gemini__utf8_abort(j);          /* then c starts afresh */
     }
-    if (c >= 0xC2 && c <= 0xDF) need = 1;
-    else if (c == 0xE0) { need = 2; lo = 0xA0; }
-    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) need = 2;
-    else if (c == 0xED) { need = 2; hi = 0x9F; }          /* no encoded surrogates */
-    else if (c == 0xF0) { need = 3; lo = 0x90; }
-    else if (c >= 0xF1 && c <= 0xF3) need = 3;
-    else if (c == 0xF4) { need = 3; hi = 0x8F; }          /* nothing above U+10FFFF */
+    need = gemini__utf8_lead(c, &lo, &hi);      /* c >= 0x80: 0, or 2 to 4 */
     if (!need) {
         gemini__json_out_code(j, 0xFFFD);
         return;
     }
     j->utf8[0] = c;
     j->utf8_have = 1;
-    j->utf8_need = need;
+    j->utf8_need = (int)need - 1;
     j->utf8_lo = lo;
     j->utf8_hi = hi;
 }
