@@ -3359,54 +3359,53 @@ static const unsigned char gemini__root_ec_q5[] = {
 
 #define GEMINI__GOOGLE_ROOTS_COUNT 6
 
+/* The anchors as data: the DN, the key (RSA: k1 the modulus, k2 the exponent; EC: k1 the
+   point) and the EC curve, 0 for an RSA key. One loop fills them in: code per field per
+   anchor would cost more than the table. */
+typedef struct gemini__root {
+    const unsigned char *dn, *k1, *k2;
+    unsigned short dn_len, k1_len, k2_len;
+    unsigned char curve;
+} gemini__root;
+
+static const gemini__root gemini__roots[GEMINI__GOOGLE_ROOTS_COUNT] = {
+    {gemini__root_dn0, gemini__root_rsa_n0, gemini__root_rsa_e0,
+     sizeof gemini__root_dn0, sizeof gemini__root_rsa_n0, sizeof gemini__root_rsa_e0, 0},
+    {gemini__root_dn1, gemini__root_rsa_n1, gemini__root_rsa_e1,
+     sizeof gemini__root_dn1, sizeof gemini__root_rsa_n1, sizeof gemini__root_rsa_e1, 0},
+    {gemini__root_dn2, gemini__root_ec_q2, NULL,
+     sizeof gemini__root_dn2, sizeof gemini__root_ec_q2, 0, GEMINI__ROOT_EC_CURVE2},
+    {gemini__root_dn3, gemini__root_ec_q3, NULL,
+     sizeof gemini__root_dn3, sizeof gemini__root_ec_q3, 0, GEMINI__ROOT_EC_CURVE3},
+    {gemini__root_dn4, gemini__root_rsa_n4, gemini__root_rsa_e4,
+     sizeof gemini__root_dn4, sizeof gemini__root_rsa_n4, sizeof gemini__root_rsa_e4, 0},
+    {gemini__root_dn5, gemini__root_ec_q5, NULL,
+     sizeof gemini__root_dn5, sizeof gemini__root_ec_q5, 0, GEMINI__ROOT_EC_CURVE5}
+};
+
 /* Writes the GEMINI__GOOGLE_ROOTS_COUNT built-in anchors to tas[]. */
 static void gemini__google_roots_fill(br_x509_trust_anchor *tas)
 {
-    tas[0].dn.data = (unsigned char *)gemini__root_dn0;
-    tas[0].dn.len = sizeof gemini__root_dn0;
-    tas[0].flags = BR_X509_TA_CA;
-    tas[0].pkey.key_type = BR_KEYTYPE_RSA;
-    tas[0].pkey.key.rsa.n = (unsigned char *)gemini__root_rsa_n0;
-    tas[0].pkey.key.rsa.nlen = sizeof gemini__root_rsa_n0;
-    tas[0].pkey.key.rsa.e = (unsigned char *)gemini__root_rsa_e0;
-    tas[0].pkey.key.rsa.elen = sizeof gemini__root_rsa_e0;
-    tas[1].dn.data = (unsigned char *)gemini__root_dn1;
-    tas[1].dn.len = sizeof gemini__root_dn1;
-    tas[1].flags = BR_X509_TA_CA;
-    tas[1].pkey.key_type = BR_KEYTYPE_RSA;
-    tas[1].pkey.key.rsa.n = (unsigned char *)gemini__root_rsa_n1;
-    tas[1].pkey.key.rsa.nlen = sizeof gemini__root_rsa_n1;
-    tas[1].pkey.key.rsa.e = (unsigned char *)gemini__root_rsa_e1;
-    tas[1].pkey.key.rsa.elen = sizeof gemini__root_rsa_e1;
-    tas[2].dn.data = (unsigned char *)gemini__root_dn2;
-    tas[2].dn.len = sizeof gemini__root_dn2;
-    tas[2].flags = BR_X509_TA_CA;
-    tas[2].pkey.key_type = BR_KEYTYPE_EC;
-    tas[2].pkey.key.ec.curve = GEMINI__ROOT_EC_CURVE2;
-    tas[2].pkey.key.ec.q = (unsigned char *)gemini__root_ec_q2;
-    tas[2].pkey.key.ec.qlen = sizeof gemini__root_ec_q2;
-    tas[3].dn.data = (unsigned char *)gemini__root_dn3;
-    tas[3].dn.len = sizeof gemini__root_dn3;
-    tas[3].flags = BR_X509_TA_CA;
-    tas[3].pkey.key_type = BR_KEYTYPE_EC;
-    tas[3].pkey.key.ec.curve = GEMINI__ROOT_EC_CURVE3;
-    tas[3].pkey.key.ec.q = (unsigned char *)gemini__root_ec_q3;
-    tas[3].pkey.key.ec.qlen = sizeof gemini__root_ec_q3;
-    tas[4].dn.data = (unsigned char *)gemini__root_dn4;
-    tas[4].dn.len = sizeof gemini__root_dn4;
-    tas[4].flags = BR_X509_TA_CA;
-    tas[4].pkey.key_type = BR_KEYTYPE_RSA;
-    tas[4].pkey.key.rsa.n = (unsigned char *)gemini__root_rsa_n4;
-    tas[4].pkey.key.rsa.nlen = sizeof gemini__root_rsa_n4;
-    tas[4].pkey.key.rsa.e = (unsigned char *)gemini__root_rsa_e4;
-    tas[4].pkey.key.rsa.elen = sizeof gemini__root_rsa_e4;
-    tas[5].dn.data = (unsigned char *)gemini__root_dn5;
-    tas[5].dn.len = sizeof gemini__root_dn5;
-    tas[5].flags = BR_X509_TA_CA;
-    tas[5].pkey.key_type = BR_KEYTYPE_EC;
-    tas[5].pkey.key.ec.curve = GEMINI__ROOT_EC_CURVE5;
-    tas[5].pkey.key.ec.q = (unsigned char *)gemini__root_ec_q5;
-    tas[5].pkey.key.ec.qlen = sizeof gemini__root_ec_q5;
+    size_t i;
+    for (i = 0; i < GEMINI__GOOGLE_ROOTS_COUNT; i++) {
+        const gemini__root *r = &gemini__roots[i];
+        br_x509_trust_anchor *ta = &tas[i];
+        ta->dn.data = (unsigned char *)r->dn;
+        ta->dn.len = r->dn_len;
+        ta->flags = BR_X509_TA_CA;
+        if (r->curve) {
+            ta->pkey.key_type = BR_KEYTYPE_EC;
+            ta->pkey.key.ec.curve = r->curve;
+            ta->pkey.key.ec.q = (unsigned char *)r->k1;
+            ta->pkey.key.ec.qlen = r->k1_len;
+        } else {
+            ta->pkey.key_type = BR_KEYTYPE_RSA;
+            ta->pkey.key.rsa.n = (unsigned char *)r->k1;
+            ta->pkey.key.rsa.nlen = r->k1_len;
+            ta->pkey.key.rsa.e = (unsigned char *)r->k2;
+            ta->pkey.key.rsa.elen = r->k2_len;
+        }
+    }
 }
 /* ---- END google_roots ---- */
 
