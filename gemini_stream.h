@@ -1028,12 +1028,11 @@ static int gemini__head_header(gemini_http_head *h)
 
 static int gemini__head_header_id(const char *name, size_t n)
 {
-    if (gemini__ieq(name, n, "transfer-encoding")) return GEMINI__HDR_TE;
-    if (gemini__ieq(name, n, "content-length")) return GEMINI__HDR_CL;
-    if (gemini__ieq(name, n, "content-type")) return GEMINI__HDR_CT;
-    if (gemini__ieq(name, n, "connection")) return GEMINI__HDR_CONNECTION;
-    if (gemini__ieq(name, n, "retry-after")) return GEMINI__HDR_RETRY_AFTER;
-    if (gemini__ieq(name, n, "content-encoding")) return GEMINI__HDR_CE;
+    static const char names[][18] = {"transfer-encoding", "content-length", "content-type",
+                                     "connection", "retry-after", "content-encoding"};
+    int id;
+    for (id = GEMINI__HDR_TE; id <= GEMINI__HDR_CE; id++)   /* names[] in GEMINI__HDR_ order */
+        if (gemini__ieq(name, n, names[id - GEMINI__HDR_TE])) return id;
     return GEMINI__HDR_OTHER;
 }
 
@@ -1417,21 +1416,26 @@ static void gemini__sse_field_end(gemini_sse *s)
     }
 }
 
-static int gemini__sse_field_start(gemini_sse *s, gemini_sse_fn fn, void *user)
+/* The field a name read byte by byte stands for. */
+static int gemini__sse_field_id(const gemini_sse *s)
 {
-    s->field = GEMINI__F_OTHER;
+    static const char names[][6] = {"data", "event", "id", "retry"};   /* GEMINI__F_DATA on */
+    int i;
+    for (i = 0; i < 4; i++)
+        if (s->name_len == strlen(names[i]) && memcmp(s->name, names[i], s->name_len) == 0)
+            return GEMINI__F_DATA + i;
+    return GEMINI__F_OTHER;
+}
+
+/* A field's value starts (GEMINI__F_...); data after data is joined by a LF. */
+static int gemini__sse_field_start(gemini_sse *s, int field, gemini_sse_fn fn, void *user)
+{
+    s->field = field;
     s->value_len = 0;
     s->value_bad = 0;
-    if (s->name_len == 4 && memcmp(s->name, "data", 4) == 0) {
-        s->field = GEMINI__F_DATA;
+    if (field == GEMINI__F_DATA) {
         if (s->has_data && gemini__sse_call(s, fn, user, GEMINI_SSE_DATA, "\n", 1)) return s->err;
         s->has_data = 1;
-    } else if (s->name_len == 5 && memcmp(s->name, "event", 5) == 0) {
-        s->field = GEMINI__F_EVENT;
-    } else if (s->name_len == 2 && memcmp(s->name, "id", 2) == 0) {
-        s->field = GEMINI__F_ID;
-    } else if (s->name_len == 5 && memcmp(s->name, "retry", 5) == 0) {
-        s->field = GEMINI__F_RETRY;
     }
     return GEMINI_OK;
 }
@@ -1493,7 +1497,7 @@ static int gemini__sse_line_end(gemini_sse *s, gemini_sse_fn fn, void *user)
         s->state = GEMINI__S_LINE_START;
         return gemini__sse_dispatch(s, fn, user);
     case GEMINI__S_NAME:                /* a line with no colon: the whole line is the name */
-        if (gemini__sse_field_start(s, fn, user)) return s->err;
+        if (gemini__sse_field_start(s, gemini__sse_field_id(s), fn, user)) return s->err;
         /* fall through */
     case GEMINI__S_VALUE_START:
     case GEMINI__S_VALUE:
@@ -1534,7 +1538,7 @@ static int gemini__sse_head_byte(gemini_sse *s, char c, gemini_sse_fn fn, void *
     }
     if (c == ':') {
         s->state = GEMINI__S_VALUE_START;
-        return gemini__sse_field_start(s, fn, user);
+        return gemini__sse_field_start(s, gemini__sse_field_id(s), fn, user);
     }
     if (s->name_len < sizeof s->name) s->name[s->name_len] = c;
     if (s->name_len <= sizeof s->name) s->name_len++;
@@ -1582,11 +1586,10 @@ GEMINI_DEF int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemi
         } else if (s->state == GEMINI__S_LINE_START && len - i >= 5
                    && memcmp(data + i, "data:", 5) == 0) {
             /* the line of nearly every event: its name at once, to the state the bytes one
-               by one through gemini__sse_head_byte would reach */
-            memcpy(s->name, "data", 4);
-            s->name_len = 4;
+               by one through gemini__sse_head_byte would reach (but for the name, which is
+               not read again) */
             s->state = GEMINI__S_VALUE_START;
-            gemini__sse_field_start(s, fn, user);
+            gemini__sse_field_start(s, GEMINI__F_DATA, fn, user);
             i += 5;
             if (i < len && data[i] == ' ') {    /* and the space that may follow the colon */
                 s->state = GEMINI__S_VALUE;
