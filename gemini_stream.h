@@ -980,21 +980,13 @@ static int gemini__head_element(gemini_http_head *h)
 
 /* At the end of a Content-Length or Content-Encoding line, before an obs-fold line could
    continue it: an element that is already wrong stays wrong whatever follows (a fold only adds
-   SP and more), so its error is reported now. Changes nothing. */
-static int gemini__head_element_precheck(gemini_http_head *h)
+   SP and more), so its error is reported now. The element is read on a copy: changes nothing. */
+static int gemini__head_element_precheck(const gemini_http_head *h)
 {
-    const char *b;
-    size_t n;
-    long long length = h->content_length;
-    int saw_cl = h->saw_cl, err;
+    gemini_http_head copy;
     if (h->header_id != GEMINI__HDR_CL && h->header_id != GEMINI__HDR_CE) return GEMINI_OK;
-    n = gemini__head_element_span(h, &b);
-    if (n == 0) return GEMINI_OK;
-    if (h->header_id == GEMINI__HDR_CE) return gemini__head_ce_token(h, b, n);
-    err = gemini__head_cl_token(h, b, n);
-    h->content_length = length;
-    h->saw_cl = saw_cl;
-    return err;
+    copy = *h;
+    return gemini__head_element(&copy);
 }
 
 /* The end of a header line. */
@@ -2684,12 +2676,10 @@ static int gemini__parser_body(void *user, const char *data, size_t len)
 /* An error status whose body said nothing we could read: report the status line itself. */
 static int gemini__parser_status_error(gemini_parser *p)
 {
-    gemini_event ev;
-    memset(&ev, 0, sizeof ev);
+    gemini_event ev = gemini__no_event;
     ev.type = GEMINI_EVENT_API_ERROR;
     ev.text = p->head.reason;
     ev.len = strlen(p->head.reason);
-    ev.args = ev.id = ev.status = "";
     ev.http_status = p->head.status;
     if (p->json.fn && p->json.fn(p->json.user, &ev) != 0) return GEMINI_ERR_CANCELLED;
     return GEMINI_ERR_API;
@@ -2850,7 +2840,10 @@ static void gemini__w_number(gemini__writer *w, double v)
 {
     char buf[48], *dot;
     const char *point = localeconv()->decimal_point;
-    if (v != v || v > 1e300 || v < -1e300) { if (!w->err) w->err = GEMINI_ERR_USAGE; return; }
+    if (!(v >= -1e300 && v <= 1e300)) {     /* NaN too */
+        if (!w->err) w->err = GEMINI_ERR_USAGE;
+        return;
+    }
     snprintf(buf, sizeof buf, "%.9g", v);
     if (point && point[0] && strcmp(point, ".") != 0 && (dot = strstr(buf, point)) != NULL) {
         size_t n = strlen(point);
@@ -3097,8 +3090,8 @@ static size_t gemini__request_head(const gemini_client *c, const char *model, si
     char host[300];
     int n;
     int v6 = strchr(c->host, ':') != NULL;
-    if (c->port == 443) snprintf(host, sizeof host, v6 ? "[%s]" : "%s", c->host);
-    else snprintf(host, sizeof host, v6 ? "[%s]:%u" : "%s:%u", c->host, c->port);
+    snprintf(host, sizeof host, v6 ? "[%s]:%u" : "%s:%u", c->host, c->port);
+    if (c->port == 443) *strrchr(host, ':') = '\0';     /* the default port goes unsaid */
     n = snprintf(out, cap,
                  "POST %s/%s/models/%s:streamGenerateContent?alt=sse HTTP/1.1\r\n"
                  "Host: %s\r\n"
@@ -4305,7 +4298,7 @@ static int gemini__parse_url(gemini_client *c, const char *url)
         else end = path;
     }
     hn = (size_t)(end - h);
-    if (hn == 0 || hn >= sizeof c->host || strcspn(path, "?# \t\r\n") != strlen(path))
+    if (hn == 0 || hn >= sizeof c->host || path[strcspn(path, "?# \t\r\n")] != '\0')
         return GEMINI_ERR_BAD_URL;
     memcpy(c->host, h, hn);
     c->host[hn] = '\0';
@@ -4359,7 +4352,7 @@ GEMINI_DEF int gemini_client_init(gemini_client *c, const gemini_config *cfg)
     if (err) return gemini__client_fail(c, err, NULL);
     if (gemini__parse_url(c, c->cfg.base_url))
         return gemini__client_fail(c, GEMINI_ERR_BAD_URL, c->cfg.base_url);
-    if (strcspn(c->cfg.api_version, "/?#% \t\r\n") != strlen(c->cfg.api_version))
+    if (c->cfg.api_version[strcspn(c->cfg.api_version, "/?#% \t\r\n")] != '\0')
         return gemini__client_fail(c, GEMINI_ERR_USAGE, "bad API version");
     if (c->cfg.transport) {
         c->transport = *c->cfg.transport;
