@@ -3983,21 +3983,20 @@ static void gemini__pem_skip_line(gemini__pem *in)
     do ch = gemini__pem_getc(in); while (ch >= 0 && ch != '\n');
 }
 
-/* Matches the text with s in any case; a mismatch skips the rest of the line. */
+/* Matches the text with s (lower case) in any case; a mismatch skips the rest of the line. */
 static int gemini__pem_match(gemini__pem *in, const char *s)
 {
     for (; *s; s++) {
         int ch = gemini__pem_getc(in);
         if (ch < 0 || ch == '\n') return 0;
-        if (ch >= 'a' && ch <= 'z') ch -= 'a' - 'A';
-        if (ch != *s) { gemini__pem_skip_line(in); return 0; }
+        if (gemini__lower((char)ch) != *s) { gemini__pem_skip_line(in); return 0; }
     }
     return 1;
 }
 
 /* The rest of a line after "-----BEGIN ": 1 when it names a certificate, 0 for another object,
    -1 when the line is no BEGIN line (empty, or longer than BearSSL's 126 bytes). The name is
-   upper-cased and its trailing dashes dropped; a NUL ends it. */
+   read in any case, its trailing dashes dropped; a NUL ends it. */
 static int gemini__pem_banner(gemini__pem *in)
 {
     char name[128];
@@ -4006,12 +4005,13 @@ static int gemini__pem_banner(gemini__pem *in)
     while ((ch = gemini__pem_getc(in)) != '\n') {
         if (ch < 0) return -1;
         if (n == 126) { gemini__pem_skip_line(in); return -1; }
-        name[n++] = (char)(ch >= 'a' && ch <= 'z' ? ch - ('a' - 'A') : ch);
+        name[n++] = (char)ch;
     }
     if (n == 0) return -1;
     while (n > 0 && name[n - 1] == '-') n--;
     name[n] = 0;
-    return strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0;
+    n = strlen(name);
+    return gemini__ieq(name, n, "certificate") || gemini__ieq(name, n, "x509 certificate");
 }
 
 static int gemini__base64(int ch)
@@ -4055,7 +4055,7 @@ static int gemini__pem_body(gemini__pem *in, gemini__buf *der)
         first = ch == '-';
         break;
     }
-    if (!first || !gemini__pem_match(in, "----END ")) return 0;
+    if (!first || !gemini__pem_match(in, "----end ")) return 0;
     gemini__pem_skip_line(in);
     return 1;
 }
@@ -4069,7 +4069,7 @@ static int gemini__load_pem(gemini_client *c, const char *pem, size_t len)
     in.end = pem + len;
     in.ended = 0;
     while (!err && (in.p < in.end || !in.ended)) {    /* one line outside the objects */
-        if (!gemini__pem_match(&in, "-----BEGIN ") || (cert = gemini__pem_banner(&in)) < 0) continue;
+        if (!gemini__pem_match(&in, "-----begin ") || (cert = gemini__pem_banner(&in)) < 0) continue;
         der.len = 0;
         if (!gemini__pem_body(&in, cert ? &der : NULL)) err = GEMINI_ERR_TRUST;
         else if (cert && der.oom) err = GEMINI_ERR_NOMEM;
