@@ -770,23 +770,28 @@ static inline const char *gemini__skip_plain(const char *p, const char *end, int
     return p;
 }
 
+/* The length of the UTF-8 sequence lead byte c starts (1: ASCII; 0: c cannot lead one), and
+   the range [*lo, *hi] its second byte must fall in: no overlong forms, no encoded
+   surrogates (ED), nothing above U+10FFFF (F4). */
+static size_t gemini__utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+    *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return 2;
+    if (c >= 0xE0 && c <= 0xEF) return 3;
+    return c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+}
+
 /* How much of the UTF-8 sequence at s (n > 0 bytes available) is well-formed: returns its
    length when it is complete and valid, else 0 and, in *bad, the length of the maximal
    ill-formed subpart that one U+FFFD replaces (Unicode's "maximal subpart" practice). */
 static size_t gemini__utf8_check(const unsigned char *s, size_t n, size_t *bad)
 {
-    size_t need, i;
-    unsigned char lo = 0x80, hi = 0xBF;
+    size_t i;
+    unsigned char lo, hi;
+    size_t need = gemini__utf8_lead(s[0], &lo, &hi);
     *bad = 1;
-    if (s[0] < 0x80) return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) need = 2;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF) need = 3;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4) need = 4;
-    else return 0;
-    if (s[0] == 0xE0) lo = 0xA0;
-    if (s[0] == 0xED) hi = 0x9F;            /* no encoded surrogates */
-    if (s[0] == 0xF0) lo = 0x90;
-    if (s[0] == 0xF4) hi = 0x8F;            /* nothing above U+10FFFF */
     for (i = 1; i < need; i++) {
         if (i >= n || s[i] < lo || s[i] > hi) {
             *bad = i;
@@ -805,42 +810,54 @@ static size_t gemini__utf8_valid(const unsigned char *s, size_t n)
 }
 
 
+/* Lists of messages by code, for the places that name a code once, on the way out: each
+   message is led by its code as one byte (1-127) and ended by a NUL, and an empty string ends
+   the list. A walk costs nothing there; a switch costs a jump table and code for each case. */
+static const char *gemini__message(const char *list, int code, const char *otherwise)
+{
+    if (code < 1 || code > 127) return otherwise;
+    for (; *list; list += strlen(list) + 1)
+        if ((unsigned char)list[0] == code) return list + 1;
+    return otherwise;
+}
+
+/* by gemini_error code (GEMINI_ERR_ left out of the comments) */
+static const char gemini__error_messages[] =
+    "\x01" "invalid argument\0"                                          /* 1 USAGE */
+    "\x02" "base URL must be https://host[:port][/prefix]\0"             /* 2 BAD_URL */
+    "\x03" "model name has characters not allowed in a path\0"           /* 3 BAD_MODEL */
+    "\x04" "no API key (set GOOGLE_API_KEY or GEMINI_API_KEY)\0"         /* 4 NO_KEY */
+    "\x05" "no usable trust anchor\0"                                    /* 5 TRUST */
+    "\x06" "out of memory\0"                                             /* 6 NOMEM */
+    "\x14" "host name did not resolve\0"                                 /* 20 DNS */
+    "\x15" "could not connect\0"                                         /* 21 CONNECT */
+    "\x16" "network send or receive failed\0"                            /* 22 IO */
+    "\x17" "timed out\0"                                                 /* 23 TIMEOUT */
+    "\x1E" "TLS failure\0"                                               /* 30 TLS */
+    "\x1F" "server certificate refused\0"                                /* 31 CERT */
+    "\x28" "malformed HTTP status line\0"                                /* 40 HTTP_STATUS_LINE */
+    "\x29" "malformed HTTP header\0"                                     /* 41 HTTP_HEADER */
+    "\x2A" "HTTP response head too large\0"                              /* 42 HEAD_TOO_LARGE */
+    "\x2B" "bad or conflicting HTTP message length\0"                    /* 43 HTTP_FRAMING */
+    "\x2C" "unsupported HTTP content or transfer coding\0"               /* 44 HTTP_ENCODING */
+    "\x2D" "unexpected protocol switch\0"                                /* 45 HTTP_UPGRADE */
+    "\x2E" "bad chunk size\0"                                            /* 46 CHUNK_SIZE */
+    "\x2F" "bad chunked framing\0"                                       /* 47 CHUNK_FRAMING */
+    "\x30" "malformed JSON\0"                                            /* 48 JSON_SYNTAX */
+    "\x31" "JSON nested too deeply\0"                                    /* 49 JSON_DEPTH */
+    "\x32" "bad escape in JSON string\0"                                 /* 50 JSON_ESCAPE */
+    "\x33" "control character in JSON string\0"                          /* 51 JSON_CONTROL */
+    "\x34" "malformed JSON number\0"                                     /* 52 JSON_NUMBER */
+    "\x35" "function call too large to hold (GEMINI_PART_MAX)\0"         /* 53 TOO_LARGE */
+    "\x36" "response is not an event stream\0"                           /* 54 NOT_STREAM */
+    "\x46" "the API returned an error\0"                                 /* 70 API */
+    "\x50" "cancelled\0"                                                 /* 80 CANCELLED */
+    "\x51" "response ended early (truncated)\0";                         /* 81 TRUNCATED */
+
 GEMINI_DEF const char *gemini_strerror(int err)
 {
-    switch (err) {
-    case GEMINI_OK: return "no error";
-    case GEMINI_ERR_USAGE: return "invalid argument";
-    case GEMINI_ERR_BAD_URL: return "base URL must be https://host[:port][/prefix]";
-    case GEMINI_ERR_BAD_MODEL: return "model name has characters not allowed in a path";
-    case GEMINI_ERR_NO_KEY: return "no API key (set GOOGLE_API_KEY or GEMINI_API_KEY)";
-    case GEMINI_ERR_TRUST: return "no usable trust anchor";
-    case GEMINI_ERR_NOMEM: return "out of memory";
-    case GEMINI_ERR_DNS: return "host name did not resolve";
-    case GEMINI_ERR_CONNECT: return "could not connect";
-    case GEMINI_ERR_IO: return "network send or receive failed";
-    case GEMINI_ERR_TIMEOUT: return "timed out";
-    case GEMINI_ERR_TLS: return "TLS failure";
-    case GEMINI_ERR_CERT: return "server certificate refused";
-    case GEMINI_ERR_HTTP_STATUS_LINE: return "malformed HTTP status line";
-    case GEMINI_ERR_HTTP_HEADER: return "malformed HTTP header";
-    case GEMINI_ERR_HEAD_TOO_LARGE: return "HTTP response head too large";
-    case GEMINI_ERR_HTTP_FRAMING: return "bad or conflicting HTTP message length";
-    case GEMINI_ERR_HTTP_ENCODING: return "unsupported HTTP content or transfer coding";
-    case GEMINI_ERR_HTTP_UPGRADE: return "unexpected protocol switch";
-    case GEMINI_ERR_CHUNK_SIZE: return "bad chunk size";
-    case GEMINI_ERR_CHUNK_FRAMING: return "bad chunked framing";
-    case GEMINI_ERR_JSON_SYNTAX: return "malformed JSON";
-    case GEMINI_ERR_JSON_DEPTH: return "JSON nested too deeply";
-    case GEMINI_ERR_JSON_ESCAPE: return "bad escape in JSON string";
-    case GEMINI_ERR_JSON_CONTROL: return "control character in JSON string";
-    case GEMINI_ERR_JSON_NUMBER: return "malformed JSON number";
-    case GEMINI_ERR_TOO_LARGE: return "function call too large to hold (GEMINI_PART_MAX)";
-    case GEMINI_ERR_NOT_STREAM: return "response is not an event stream";
-    case GEMINI_ERR_API: return "the API returned an error";
-    case GEMINI_ERR_CANCELLED: return "cancelled";
-    case GEMINI_ERR_TRUNCATED: return "response ended early (truncated)";
-    default: return "unknown error";
-    }
+    if (err == GEMINI_OK) return "no error";
+    return gemini__message(gemini__error_messages, err, "unknown error");
 }
 
 /* ==== HTTP response head ================================================================= */
@@ -963,21 +980,13 @@ static int gemini__head_element(gemini_http_head *h)
 
 /* At the end of a Content-Length or Content-Encoding line, before an obs-fold line could
    continue it: an element that is already wrong stays wrong whatever follows (a fold only adds
-   SP and more), so its error is reported now. Changes nothing. */
-static int gemini__head_element_precheck(gemini_http_head *h)
+   SP and more), so its error is reported now. The element is read on a copy: changes nothing. */
+static int gemini__head_element_precheck(const gemini_http_head *h)
 {
-    const char *b;
-    size_t n;
-    long long length = h->content_length;
-    int saw_cl = h->saw_cl, err;
+    gemini_http_head copy;
     if (h->header_id != GEMINI__HDR_CL && h->header_id != GEMINI__HDR_CE) return GEMINI_OK;
-    n = gemini__head_element_span(h, &b);
-    if (n == 0) return GEMINI_OK;
-    if (h->header_id == GEMINI__HDR_CE) return gemini__head_ce_token(h, b, n);
-    err = gemini__head_cl_token(h, b, n);
-    h->content_length = length;
-    h->saw_cl = saw_cl;
-    return err;
+    copy = *h;
+    return gemini__head_element(&copy);
 }
 
 /* The end of a header line. */
@@ -1011,12 +1020,11 @@ static int gemini__head_header(gemini_http_head *h)
 
 static int gemini__head_header_id(const char *name, size_t n)
 {
-    if (gemini__ieq(name, n, "transfer-encoding")) return GEMINI__HDR_TE;
-    if (gemini__ieq(name, n, "content-length")) return GEMINI__HDR_CL;
-    if (gemini__ieq(name, n, "content-type")) return GEMINI__HDR_CT;
-    if (gemini__ieq(name, n, "connection")) return GEMINI__HDR_CONNECTION;
-    if (gemini__ieq(name, n, "retry-after")) return GEMINI__HDR_RETRY_AFTER;
-    if (gemini__ieq(name, n, "content-encoding")) return GEMINI__HDR_CE;
+    static const char names[][18] = {"transfer-encoding", "content-length", "content-type",
+                                     "connection", "retry-after", "content-encoding"};
+    int id;
+    for (id = GEMINI__HDR_TE; id <= GEMINI__HDR_CE; id++)   /* names[] in GEMINI__HDR_ order */
+        if (gemini__ieq(name, n, names[id - GEMINI__HDR_TE])) return id;
     return GEMINI__HDR_OTHER;
 }
 
@@ -1400,21 +1408,26 @@ static void gemini__sse_field_end(gemini_sse *s)
     }
 }
 
-static int gemini__sse_field_start(gemini_sse *s, gemini_sse_fn fn, void *user)
+/* The field a name read byte by byte stands for. */
+static int gemini__sse_field_id(const gemini_sse *s)
 {
-    s->field = GEMINI__F_OTHER;
+    static const char names[][6] = {"data", "event", "id", "retry"};   /* GEMINI__F_DATA on */
+    int i;
+    for (i = 0; i < 4; i++)
+        if (s->name_len == strlen(names[i]) && memcmp(s->name, names[i], s->name_len) == 0)
+            return GEMINI__F_DATA + i;
+    return GEMINI__F_OTHER;
+}
+
+/* A field's value starts (GEMINI__F_...); data after data is joined by a LF. */
+static int gemini__sse_field_start(gemini_sse *s, int field, gemini_sse_fn fn, void *user)
+{
+    s->field = field;
     s->value_len = 0;
     s->value_bad = 0;
-    if (s->name_len == 4 && memcmp(s->name, "data", 4) == 0) {
-        s->field = GEMINI__F_DATA;
+    if (field == GEMINI__F_DATA) {
         if (s->has_data && gemini__sse_call(s, fn, user, GEMINI_SSE_DATA, "\n", 1)) return s->err;
         s->has_data = 1;
-    } else if (s->name_len == 5 && memcmp(s->name, "event", 5) == 0) {
-        s->field = GEMINI__F_EVENT;
-    } else if (s->name_len == 2 && memcmp(s->name, "id", 2) == 0) {
-        s->field = GEMINI__F_ID;
-    } else if (s->name_len == 5 && memcmp(s->name, "retry", 5) == 0) {
-        s->field = GEMINI__F_RETRY;
     }
     return GEMINI_OK;
 }
@@ -1476,7 +1489,7 @@ static int gemini__sse_line_end(gemini_sse *s, gemini_sse_fn fn, void *user)
         s->state = GEMINI__S_LINE_START;
         return gemini__sse_dispatch(s, fn, user);
     case GEMINI__S_NAME:                /* a line with no colon: the whole line is the name */
-        if (gemini__sse_field_start(s, fn, user)) return s->err;
+        if (gemini__sse_field_start(s, gemini__sse_field_id(s), fn, user)) return s->err;
         /* fall through */
     case GEMINI__S_VALUE_START:
     case GEMINI__S_VALUE:
@@ -1517,7 +1530,7 @@ static int gemini__sse_head_byte(gemini_sse *s, char c, gemini_sse_fn fn, void *
     }
     if (c == ':') {
         s->state = GEMINI__S_VALUE_START;
-        return gemini__sse_field_start(s, fn, user);
+        return gemini__sse_field_start(s, gemini__sse_field_id(s), fn, user);
     }
     if (s->name_len < sizeof s->name) s->name[s->name_len] = c;
     if (s->name_len <= sizeof s->name) s->name_len++;
@@ -1565,11 +1578,10 @@ GEMINI_DEF int gemini_sse_feed(gemini_sse *s, const char *data, size_t len, gemi
         } else if (s->state == GEMINI__S_LINE_START && len - i >= 5
                    && memcmp(data + i, "data:", 5) == 0) {
             /* the line of nearly every event: its name at once, to the state the bytes one
-               by one through gemini__sse_head_byte would reach */
-            memcpy(s->name, "data", 4);
-            s->name_len = 4;
+               by one through gemini__sse_head_byte would reach (but for the name, which is
+               not read again) */
             s->state = GEMINI__S_VALUE_START;
-            gemini__sse_field_start(s, fn, user);
+            gemini__sse_field_start(s, GEMINI__F_DATA, fn, user);
             i += 5;
             if (i < len && data[i] == ' ') {    /* and the space that may follow the colon */
                 s->state = GEMINI__S_VALUE;
@@ -1716,10 +1728,22 @@ GEMINI_DEF void gemini_json_init(gemini_json *j, gemini_event_fn fn, void *user)
 
 /* -- assembling events -- */
 
+/* Delivers the first n bytes of the part buffer as TEXT or THOUGHT, NUL-terminated there. */
+static void gemini__json_text_event(gemini_json *j, size_t n)
+{
+    gemini_event ev;
+    char saved = j->part[n];
+    if (n == 0) return;
+    j->part[n] = '\0';
+    gemini__json_event(j, &ev, j->part_thought ? GEMINI_EVENT_THOUGHT : GEMINI_EVENT_TEXT,
+                       j->part, n);
+    gemini__json_emit(j, &ev);
+    j->part[n] = saved;
+}
+
 /* Delivers the part's text so far, keeping an unfinished UTF-8 sequence for later. */
 static void gemini__json_flush_text(gemini_json *j)
 {
-    gemini_event ev;
     size_t n = j->part_len, keep = 0, back;
     for (back = 1; back <= 3 && back <= n; back++) {
         unsigned char c = (unsigned char)j->part[n - back];
@@ -1730,14 +1754,7 @@ static void gemini__json_flush_text(gemini_json *j)
         }
     }
     n -= keep;
-    if (n > 0) {
-        char saved = j->part[n];
-        j->part[n] = '\0';
-        gemini__json_event(j, &ev, j->part_thought ? GEMINI_EVENT_THOUGHT : GEMINI_EVENT_TEXT,
-                           j->part, n);
-        gemini__json_emit(j, &ev);
-        j->part[n] = saved;
-    }
+    gemini__json_text_event(j, n);
     memmove(j->part, j->part + n, keep);
     j->part_len = keep;
 }
@@ -1768,11 +1785,8 @@ static void gemini__json_part_end(gemini_json *j)
         ev.args_len = j->part_len ? j->part_len : 2;
         ev.id = j->fid;
         gemini__json_emit(j, &ev);
-    } else if (j->part_len > 0) {
-        j->part[j->part_len] = '\0';
-        gemini__json_event(j, &ev, j->part_thought ? GEMINI_EVENT_THOUGHT : GEMINI_EVENT_TEXT,
-                           j->part, j->part_len);
-        gemini__json_emit(j, &ev);
+    } else {
+        gemini__json_text_event(j, j->part_len);
     }
     j->part_len = 0;
 }
@@ -1807,6 +1821,41 @@ static void gemini__json_root_end(gemini_json *j)
     }
 }
 
+/* The bounded text fields that string leaves fill, by node from GEMINI__N_FC_NAME to
+   GEMINI__N_ERR_STATUS: where each is in gemini_json, its size, where its length is kept. */
+typedef struct gemini__json_slot { unsigned short at, cap, len_at; } gemini__json_slot;
+#define GEMINI__FIELD(name, length) \
+    {offsetof(gemini_json, name), sizeof ((gemini_json *)0)->name, offsetof(gemini_json, length)}
+static const gemini__json_slot gemini__json_fields[GEMINI__N_ERR_STATUS - GEMINI__N_FC_NAME + 1] = {
+    GEMINI__FIELD(fname, fname_len), GEMINI__FIELD(fid, fid_len),
+    GEMINI__FIELD(finish, finish_len), GEMINI__FIELD(block_reason, block_len),
+    GEMINI__FIELD(model_version, model_version_len),
+    GEMINI__FIELD(response_id, response_id_len), {0, 0, 0},   /* ERR_CODE: a number */
+    GEMINI__FIELD(err_message, err_message_len), GEMINI__FIELD(err_status, err_status_len)};
+
+/* The field of a leaf (NULL for a leaf that has none), *cap its size and *len its length. */
+static char *gemini__json_field(gemini_json *j, int node, size_t *cap, size_t **len)
+{
+    const gemini__json_slot *f;
+    if (node < GEMINI__N_FC_NAME || node > GEMINI__N_ERR_STATUS) return NULL;
+    f = &gemini__json_fields[node - GEMINI__N_FC_NAME];
+    if (f->cap == 0) return NULL;
+    *cap = f->cap;
+    *len = (size_t *)(void *)((char *)j + f->len_at);
+    return (char *)j + f->at;
+}
+
+/* Empties the field of a leaf; returns 0 when the leaf has none. */
+static int gemini__json_clear(gemini_json *j, int node)
+{
+    size_t cap, *len;
+    char *field = gemini__json_field(j, node, &cap, &len);
+    if (!field) return 0;
+    *len = 0;
+    field[0] = '\0';
+    return 1;
+}
+
 /* A container opens: per-object state starts afresh. */
 static void gemini__json_container_start(gemini_json *j, int node)
 {
@@ -1814,21 +1863,23 @@ static void gemini__json_container_start(gemini_json *j, int node)
     case GEMINI__N_ROOT:
         j->finish_count = 0;
         j->cand_index = -1;
-        j->block_len = j->err_message_len = j->err_status_len = 0;
-        j->block_reason[0] = j->err_message[0] = j->err_status[0] = '\0';
+        gemini__json_clear(j, GEMINI__N_BLOCK);
+        gemini__json_clear(j, GEMINI__N_ERR_MESSAGE);
+        gemini__json_clear(j, GEMINI__N_ERR_STATUS);
         j->err_code = 0;
         j->saw_usage = 0;
         break;
     case GEMINI__N_CANDIDATES: j->cand_index = -1; break;
-    case GEMINI__N_CANDIDATE: j->finish_len = 0; j->finish[0] = '\0'; break;
+    case GEMINI__N_CANDIDATE: gemini__json_clear(j, GEMINI__N_FINISH); break;
     case GEMINI__N_PART:
         j->part_len = 0;
         j->part_thought = j->part_kind = 0;
         break;
     case GEMINI__N_FCALL:
         j->part_kind = 1;
-        j->part_len = j->fname_len = j->fid_len = 0;
-        j->fname[0] = j->fid[0] = '\0';
+        j->part_len = 0;
+        gemini__json_clear(j, GEMINI__N_FC_NAME);
+        gemini__json_clear(j, GEMINI__N_FC_ID);
         break;
     case GEMINI__N_USAGE:
         j->saw_usage = 1;
@@ -1988,31 +2039,17 @@ static void gemini__json_out(gemini_json *j, const char *s, size_t n)
             n -= take;
         }
         break;
-    case GEMINI__N_FC_NAME:             /* a cut name would call the wrong function */
-        if (n >= sizeof j->fname - j->fname_len) gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
-        else gemini__append(j->fname, sizeof j->fname, &j->fname_len, s, n);
+    default: {
+        size_t cap, *len;
+        char *field = gemini__json_field(j, j->str_node, &cap, &len);
+        if (!field) break;
+        /* a cut function name or id would call the wrong function; other fields are cut */
+        if ((j->str_node == GEMINI__N_FC_NAME || j->str_node == GEMINI__N_FC_ID) && n >= cap - *len)
+            gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
+        else
+            gemini__append(field, cap, len, s, n);
         break;
-    case GEMINI__N_FC_ID:
-        if (n >= sizeof j->fid - j->fid_len) gemini__json_fail(j, GEMINI_ERR_TOO_LARGE);
-        else gemini__append(j->fid, sizeof j->fid, &j->fid_len, s, n);
-        break;
-    case GEMINI__N_FINISH: gemini__append(j->finish, sizeof j->finish, &j->finish_len, s, n); break;
-    case GEMINI__N_BLOCK:
-        gemini__append(j->block_reason, sizeof j->block_reason, &j->block_len, s, n);
-        break;
-    case GEMINI__N_ERR_STATUS:
-        gemini__append(j->err_status, sizeof j->err_status, &j->err_status_len, s, n);
-        break;
-    case GEMINI__N_ERR_MESSAGE:
-        gemini__append(j->err_message, sizeof j->err_message, &j->err_message_len, s, n);
-        break;
-    case GEMINI__N_MODEL_VERSION:
-        gemini__append(j->model_version, sizeof j->model_version, &j->model_version_len, s, n);
-        break;
-    case GEMINI__N_RESPONSE_ID:
-        gemini__append(j->response_id, sizeof j->response_id, &j->response_id_len, s, n);
-        break;
-    default: break;
+    }
     }
 }
 
@@ -2023,17 +2060,11 @@ static void gemini__json_string_start(gemini_json *j, int node)
     j->state = GEMINI__J_STRING;
     switch (node) {
     case GEMINI__N_KEY: j->key_len = 0; j->node = GEMINI__N_SKIP; break;
-    case GEMINI__N_FC_NAME: j->fname_len = 0; j->fname[0] = '\0'; break;
-    case GEMINI__N_FC_ID: j->fid_len = 0; j->fid[0] = '\0'; break;
-    case GEMINI__N_FINISH: j->finish_len = 0; j->finish[0] = '\0'; break;
-    case GEMINI__N_BLOCK: j->block_len = 0; j->block_reason[0] = '\0'; break;
-    case GEMINI__N_ERR_STATUS: j->err_status_len = 0; j->err_status[0] = '\0'; break;
-    case GEMINI__N_ERR_MESSAGE: j->err_message_len = 0; j->err_message[0] = '\0'; break;
-    case GEMINI__N_MODEL_VERSION: j->model_version_len = 0; j->model_version[0] = '\0'; break;
-    case GEMINI__N_RESPONSE_ID: j->response_id_len = 0; j->response_id[0] = '\0'; break;
     case GEMINI__N_TEXT: break;
     case GEMINI__N_SIGNATURE: if (!j->signatures) j->str_node = GEMINI__N_SKIP; break;
-    default: j->str_node = GEMINI__N_SKIP; break;
+    default:
+        if (!gemini__json_clear(j, node)) j->str_node = GEMINI__N_SKIP;
+        break;
     }
 }
 
@@ -2063,8 +2094,8 @@ static void gemini__utf8_abort(gemini_json *j)
 /* One raw byte >= 0x80 inside a string that is kept: validate, replacing bad sequences. */
 static void gemini__utf8_byte(gemini_json *j, unsigned char c)
 {
-    int need = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
+    size_t need;
+    unsigned char lo, hi;
     if (j->utf8_need) {
         if (c >= j->utf8_lo && c <= j->utf8_hi) {
             j->utf8[j->utf8_have++] = c;
@@ -2078,20 +2109,14 @@ static void gemini__utf8_byte(gemini_json *j, unsigned char c)
         }
         gemini__utf8_abort(j);          /* then c starts afresh */
     }
-    if (c >= 0xC2 && c <= 0xDF) need = 1;
-    else if (c == 0xE0) { need = 2; lo = 0xA0; }
-    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) need = 2;
-    else if (c == 0xED) { need = 2; hi = 0x9F; }          /* no encoded surrogates */
-    else if (c == 0xF0) { need = 3; lo = 0x90; }
-    else if (c >= 0xF1 && c <= 0xF3) need = 3;
-    else if (c == 0xF4) { need = 3; hi = 0x8F; }          /* nothing above U+10FFFF */
+    need = gemini__utf8_lead(c, &lo, &hi);      /* c >= 0x80: 0, or 2 to 4 */
     if (!need) {
         gemini__json_out_code(j, 0xFFFD);
         return;
     }
     j->utf8[0] = c;
     j->utf8_have = 1;
-    j->utf8_need = need;
+    j->utf8_need = (int)need - 1;
     j->utf8_lo = lo;
     j->utf8_hi = hi;
 }
@@ -2651,12 +2676,10 @@ static int gemini__parser_body(void *user, const char *data, size_t len)
 /* An error status whose body said nothing we could read: report the status line itself. */
 static int gemini__parser_status_error(gemini_parser *p)
 {
-    gemini_event ev;
-    memset(&ev, 0, sizeof ev);
+    gemini_event ev = gemini__no_event;
     ev.type = GEMINI_EVENT_API_ERROR;
     ev.text = p->head.reason;
     ev.len = strlen(p->head.reason);
-    ev.args = ev.id = ev.status = "";
     ev.http_status = p->head.status;
     if (p->json.fn && p->json.fn(p->json.user, &ev) != 0) return GEMINI_ERR_CANCELLED;
     return GEMINI_ERR_API;
@@ -2817,7 +2840,10 @@ static void gemini__w_number(gemini__writer *w, double v)
 {
     char buf[48], *dot;
     const char *point = localeconv()->decimal_point;
-    if (v != v || v > 1e300 || v < -1e300) { if (!w->err) w->err = GEMINI_ERR_USAGE; return; }
+    if (!(v >= -1e300 && v <= 1e300)) {     /* NaN too */
+        if (!w->err) w->err = GEMINI_ERR_USAGE;
+        return;
+    }
     snprintf(buf, sizeof buf, "%.9g", v);
     if (point && point[0] && strcmp(point, ".") != 0 && (dot = strstr(buf, point)) != NULL) {
         size_t n = strlen(point);
@@ -3064,8 +3090,8 @@ static size_t gemini__request_head(const gemini_client *c, const char *model, si
     char host[300];
     int n;
     int v6 = strchr(c->host, ':') != NULL;
-    if (c->port == 443) snprintf(host, sizeof host, v6 ? "[%s]" : "%s", c->host);
-    else snprintf(host, sizeof host, v6 ? "[%s]:%u" : "%s:%u", c->host, c->port);
+    snprintf(host, sizeof host, v6 ? "[%s]:%u" : "%s:%u", c->host, c->port);
+    if (c->port == 443) *strrchr(host, ':') = '\0';     /* the default port goes unsaid */
     n = snprintf(out, cap,
                  "POST %s/%s/models/%s:streamGenerateContent?alt=sse HTTP/1.1\r\n"
                  "Host: %s\r\n"
@@ -3329,74 +3355,74 @@ static const unsigned char gemini__root_ec_q5[] = {
 
 #define GEMINI__GOOGLE_ROOTS_COUNT 6
 
+/* The anchors as data: the DN, the key (RSA: k1 the modulus, k2 the exponent; EC: k1 the
+   point) and the EC curve, 0 for an RSA key. One loop fills them in: code per field per
+   anchor would cost more than the table. */
+typedef struct gemini__root {
+    const unsigned char *dn, *k1, *k2;
+    unsigned short dn_len, k1_len, k2_len;
+    unsigned char curve;
+} gemini__root;
+
+static const gemini__root gemini__roots[GEMINI__GOOGLE_ROOTS_COUNT] = {
+    {gemini__root_dn0, gemini__root_rsa_n0, gemini__root_rsa_e0,
+     sizeof gemini__root_dn0, sizeof gemini__root_rsa_n0, sizeof gemini__root_rsa_e0, 0},
+    {gemini__root_dn1, gemini__root_rsa_n1, gemini__root_rsa_e1,
+     sizeof gemini__root_dn1, sizeof gemini__root_rsa_n1, sizeof gemini__root_rsa_e1, 0},
+    {gemini__root_dn2, gemini__root_ec_q2, NULL,
+     sizeof gemini__root_dn2, sizeof gemini__root_ec_q2, 0, GEMINI__ROOT_EC_CURVE2},
+    {gemini__root_dn3, gemini__root_ec_q3, NULL,
+     sizeof gemini__root_dn3, sizeof gemini__root_ec_q3, 0, GEMINI__ROOT_EC_CURVE3},
+    {gemini__root_dn4, gemini__root_rsa_n4, gemini__root_rsa_e4,
+     sizeof gemini__root_dn4, sizeof gemini__root_rsa_n4, sizeof gemini__root_rsa_e4, 0},
+    {gemini__root_dn5, gemini__root_ec_q5, NULL,
+     sizeof gemini__root_dn5, sizeof gemini__root_ec_q5, 0, GEMINI__ROOT_EC_CURVE5}
+};
+
 /* Writes the GEMINI__GOOGLE_ROOTS_COUNT built-in anchors to tas[]. */
 static void gemini__google_roots_fill(br_x509_trust_anchor *tas)
 {
-    tas[0].dn.data = (unsigned char *)gemini__root_dn0;
-    tas[0].dn.len = sizeof gemini__root_dn0;
-    tas[0].flags = BR_X509_TA_CA;
-    tas[0].pkey.key_type = BR_KEYTYPE_RSA;
-    tas[0].pkey.key.rsa.n = (unsigned char *)gemini__root_rsa_n0;
-    tas[0].pkey.key.rsa.nlen = sizeof gemini__root_rsa_n0;
-    tas[0].pkey.key.rsa.e = (unsigned char *)gemini__root_rsa_e0;
-    tas[0].pkey.key.rsa.elen = sizeof gemini__root_rsa_e0;
-    tas[1].dn.data = (unsigned char *)gemini__root_dn1;
-    tas[1].dn.len = sizeof gemini__root_dn1;
-    tas[1].flags = BR_X509_TA_CA;
-    tas[1].pkey.key_type = BR_KEYTYPE_RSA;
-    tas[1].pkey.key.rsa.n = (unsigned char *)gemini__root_rsa_n1;
-    tas[1].pkey.key.rsa.nlen = sizeof gemini__root_rsa_n1;
-    tas[1].pkey.key.rsa.e = (unsigned char *)gemini__root_rsa_e1;
-    tas[1].pkey.key.rsa.elen = sizeof gemini__root_rsa_e1;
-    tas[2].dn.data = (unsigned char *)gemini__root_dn2;
-    tas[2].dn.len = sizeof gemini__root_dn2;
-    tas[2].flags = BR_X509_TA_CA;
-    tas[2].pkey.key_type = BR_KEYTYPE_EC;
-    tas[2].pkey.key.ec.curve = GEMINI__ROOT_EC_CURVE2;
-    tas[2].pkey.key.ec.q = (unsigned char *)gemini__root_ec_q2;
-    tas[2].pkey.key.ec.qlen = sizeof gemini__root_ec_q2;
-    tas[3].dn.data = (unsigned char *)gemini__root_dn3;
-    tas[3].dn.len = sizeof gemini__root_dn3;
-    tas[3].flags = BR_X509_TA_CA;
-    tas[3].pkey.key_type = BR_KEYTYPE_EC;
-    tas[3].pkey.key.ec.curve = GEMINI__ROOT_EC_CURVE3;
-    tas[3].pkey.key.ec.q = (unsigned char *)gemini__root_ec_q3;
-    tas[3].pkey.key.ec.qlen = sizeof gemini__root_ec_q3;
-    tas[4].dn.data = (unsigned char *)gemini__root_dn4;
-    tas[4].dn.len = sizeof gemini__root_dn4;
-    tas[4].flags = BR_X509_TA_CA;
-    tas[4].pkey.key_type = BR_KEYTYPE_RSA;
-    tas[4].pkey.key.rsa.n = (unsigned char *)gemini__root_rsa_n4;
-    tas[4].pkey.key.rsa.nlen = sizeof gemini__root_rsa_n4;
-    tas[4].pkey.key.rsa.e = (unsigned char *)gemini__root_rsa_e4;
-    tas[4].pkey.key.rsa.elen = sizeof gemini__root_rsa_e4;
-    tas[5].dn.data = (unsigned char *)gemini__root_dn5;
-    tas[5].dn.len = sizeof gemini__root_dn5;
-    tas[5].flags = BR_X509_TA_CA;
-    tas[5].pkey.key_type = BR_KEYTYPE_EC;
-    tas[5].pkey.key.ec.curve = GEMINI__ROOT_EC_CURVE5;
-    tas[5].pkey.key.ec.q = (unsigned char *)gemini__root_ec_q5;
-    tas[5].pkey.key.ec.qlen = sizeof gemini__root_ec_q5;
+    size_t i;
+    for (i = 0; i < GEMINI__GOOGLE_ROOTS_COUNT; i++) {
+        const gemini__root *r = &gemini__roots[i];
+        br_x509_trust_anchor *ta = &tas[i];
+        ta->dn.data = (unsigned char *)r->dn;
+        ta->dn.len = r->dn_len;
+        ta->flags = BR_X509_TA_CA;
+        if (r->curve) {
+            ta->pkey.key_type = BR_KEYTYPE_EC;
+            ta->pkey.key.ec.curve = r->curve;
+            ta->pkey.key.ec.q = (unsigned char *)r->k1;
+            ta->pkey.key.ec.qlen = r->k1_len;
+        } else {
+            ta->pkey.key_type = BR_KEYTYPE_RSA;
+            ta->pkey.key.rsa.n = (unsigned char *)r->k1;
+            ta->pkey.key.rsa.nlen = r->k1_len;
+            ta->pkey.key.rsa.e = (unsigned char *)r->k2;
+            ta->pkey.key.rsa.elen = r->k2_len;
+        }
+    }
 }
 /* ---- END google_roots ---- */
 
+/* by BearSSL's certificate error code (BR_ERR_X509_ left out of the comments) */
+static const char gemini__x509_reasons[] =
+    "\x23" "server sent no certificate\0"                                /* 35 EMPTY_CHAIN */
+    "\x31" "certificate uses an unsupported algorithm\0"                 /* 49 UNSUPPORTED */
+    "\x34" "certificate signature is invalid\0"                          /* 52 BAD_SIGNATURE */
+    "\x35" "certificate time cannot be checked (no clock)\0"             /* 53 TIME_UNKNOWN */
+    "\x36" "certificate expired or not yet valid\0"                      /* 54 EXPIRED */
+    "\x37" "certificate chain is out of order\0"                         /* 55 DN_MISMATCH */
+    "\x38" "certificate does not match the host name\0"                  /* 56 BAD_SERVER_NAME */
+    "\x39" "certificate has an unsupported critical extension\0"         /* 57 CRITICAL_EXTENSION */
+    "\x3A" "an issuer in the chain is not a CA\0"                        /* 58 NOT_CA */
+    "\x3B" "certificate key usage forbids TLS\0"                         /* 59 FORBIDDEN_KEY_USAGE */
+    "\x3C" "certificate key too weak\0"                                  /* 60 WEAK_PUBLIC_KEY */
+    "\x3E" "certificate not issued by a trusted authority\0";            /* 62 NOT_TRUSTED */
+
 static const char *gemini__x509_reason(int e)
 {
-    switch (e) {
-    case BR_ERR_X509_EXPIRED: return "certificate expired or not yet valid";
-    case BR_ERR_X509_BAD_SERVER_NAME: return "certificate does not match the host name";
-    case BR_ERR_X509_NOT_TRUSTED: return "certificate not issued by a trusted authority";
-    case BR_ERR_X509_BAD_SIGNATURE: return "certificate signature is invalid";
-    case BR_ERR_X509_NOT_CA: return "an issuer in the chain is not a CA";
-    case BR_ERR_X509_TIME_UNKNOWN: return "certificate time cannot be checked (no clock)";
-    case BR_ERR_X509_WEAK_PUBLIC_KEY: return "certificate key too weak";
-    case BR_ERR_X509_FORBIDDEN_KEY_USAGE: return "certificate key usage forbids TLS";
-    case BR_ERR_X509_CRITICAL_EXTENSION: return "certificate has an unsupported critical extension";
-    case BR_ERR_X509_EMPTY_CHAIN: return "server sent no certificate";
-    case BR_ERR_X509_DN_MISMATCH: return "certificate chain is out of order";
-    case BR_ERR_X509_UNSUPPORTED: return "certificate uses an unsupported algorithm";
-    default: return "certificate could not be decoded";
-    }
+    return gemini__message(gemini__x509_reasons, e, "certificate could not be decoded");
 }
 
 static int gemini__client_fail(gemini_client *c, int err, const char *detail)
@@ -4503,21 +4529,20 @@ static void gemini__pem_skip_line(gemini__pem *in)
     do ch = gemini__pem_getc(in); while (ch >= 0 && ch != '\n');
 }
 
-/* Matches the text with s in any case; a mismatch skips the rest of the line. */
+/* Matches the text with s (lower case) in any case; a mismatch skips the rest of the line. */
 static int gemini__pem_match(gemini__pem *in, const char *s)
 {
     for (; *s; s++) {
         int ch = gemini__pem_getc(in);
         if (ch < 0 || ch == '\n') return 0;
-        if (ch >= 'a' && ch <= 'z') ch -= 'a' - 'A';
-        if (ch != *s) { gemini__pem_skip_line(in); return 0; }
+        if (gemini__lower((char)ch) != *s) { gemini__pem_skip_line(in); return 0; }
     }
     return 1;
 }
 
 /* The rest of a line after "-----BEGIN ": 1 when it names a certificate, 0 for another object,
    -1 when the line is no BEGIN line (empty, or longer than BearSSL's 126 bytes). The name is
-   upper-cased and its trailing dashes dropped; a NUL ends it. */
+   read in any case, its trailing dashes dropped; a NUL ends it. */
 static int gemini__pem_banner(gemini__pem *in)
 {
     char name[128];
@@ -4526,12 +4551,13 @@ static int gemini__pem_banner(gemini__pem *in)
     while ((ch = gemini__pem_getc(in)) != '\n') {
         if (ch < 0) return -1;
         if (n == 126) { gemini__pem_skip_line(in); return -1; }
-        name[n++] = (char)(ch >= 'a' && ch <= 'z' ? ch - ('a' - 'A') : ch);
+        name[n++] = (char)ch;
     }
     if (n == 0) return -1;
     while (n > 0 && name[n - 1] == '-') n--;
     name[n] = 0;
-    return strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0;
+    n = strlen(name);
+    return gemini__ieq(name, n, "certificate") || gemini__ieq(name, n, "x509 certificate");
 }
 
 static int gemini__base64(int ch)
@@ -4575,7 +4601,7 @@ static int gemini__pem_body(gemini__pem *in, gemini__buf *der)
         first = ch == '-';
         break;
     }
-    if (!first || !gemini__pem_match(in, "----END ")) return 0;
+    if (!first || !gemini__pem_match(in, "----end ")) return 0;
     gemini__pem_skip_line(in);
     return 1;
 }
@@ -4589,7 +4615,7 @@ static int gemini__load_pem(gemini_client *c, const char *pem, size_t len)
     in.end = pem + len;
     in.ended = 0;
     while (!err && (in.p < in.end || !in.ended)) {    /* one line outside the objects */
-        if (!gemini__pem_match(&in, "-----BEGIN ") || (cert = gemini__pem_banner(&in)) < 0) continue;
+        if (!gemini__pem_match(&in, "-----begin ") || (cert = gemini__pem_banner(&in)) < 0) continue;
         der.len = 0;
         if (!gemini__pem_body(&in, cert ? &der : NULL)) err = GEMINI_ERR_TRUST;
         else if (cert && der.oom) err = GEMINI_ERR_NOMEM;
@@ -4818,7 +4844,7 @@ static int gemini__parse_url(gemini_client *c, const char *url)
         else end = path;
     }
     hn = (size_t)(end - h);
-    if (hn == 0 || hn >= sizeof c->host || strcspn(path, "?# \t\r\n") != strlen(path))
+    if (hn == 0 || hn >= sizeof c->host || path[strcspn(path, "?# \t\r\n")] != '\0')
         return GEMINI_ERR_BAD_URL;
     memcpy(c->host, h, hn);
     c->host[hn] = '\0';
@@ -4872,7 +4898,7 @@ GEMINI_DEF int gemini_client_init(gemini_client *c, const gemini_config *cfg)
     if (err) return gemini__client_fail(c, err, NULL);
     if (gemini__parse_url(c, c->cfg.base_url))
         return gemini__client_fail(c, GEMINI_ERR_BAD_URL, c->cfg.base_url);
-    if (strcspn(c->cfg.api_version, "/?#% \t\r\n") != strlen(c->cfg.api_version))
+    if (c->cfg.api_version[strcspn(c->cfg.api_version, "/?#% \t\r\n")] != '\0')
         return gemini__client_fail(c, GEMINI_ERR_USAGE, "bad API version");
     if (c->cfg.transport) {
         c->transport = *c->cfg.transport;

@@ -260,12 +260,10 @@ static int exit_status(int err, const run_state *st)
     }
 }
 
+/* One user turn with the prompt; req, turn and part come zeroed (main's static storage). */
 static void build_request(const options *o, const char *prompt, gemini_request *req,
                           gemini_content *turn, gemini_part_spec *part)
 {
-    memset(req, 0, sizeof *req);
-    memset(turn, 0, sizeof *turn);
-    memset(part, 0, sizeof *part);
     part->text = prompt;
     turn->role = "user";
     turn->parts = part;
@@ -284,21 +282,20 @@ static void build_request(const options *o, const char *prompt, gemini_request *
 
 int main(int argc, char **argv)
 {
+    /* all static: main runs once, and static storage starts zeroed (no memsets) */
     static gemini_client client;
     static char out_buf[1 << 16];
-    options o;
-    run_state st;
-    gemini_config cfg;
-    gemini_request req;
-    gemini_content turn;
-    gemini_part_spec part;
-    struct sigaction sa;
+    static options o;
+    static run_state st;
+    static gemini_config cfg;
+    static gemini_request req;
+    static gemini_content turn;
+    static gemini_part_spec part;
+    static struct sigaction sa;
     char *prompt;
     int first, err;
     const char *key = getenv("GOOGLE_API_KEY");
 
-    memset(&o, 0, sizeof o);
-    memset(&st, 0, sizeof st);
     o.model = "gemini-3-flash-preview";
     o.base_url = getenv("GOOGLE_GEMINI_BASE_URL");
     first = parse_args(argc, argv, &o);
@@ -318,11 +315,9 @@ int main(int argc, char **argv)
     /* Answer text is flushed whenever the client waits for the network (GEMINI_EVENT_IDLE), so
        nothing received is held back, and a fast stream is not written piece by piece. */
     setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
-    memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;          /* no SA_RESTART: a blocked wait wakes up */
     sigaction(SIGINT, &sa, NULL);
 
-    memset(&cfg, 0, sizeof cfg);
     cfg.api_key = key;
     cfg.base_url = o.base_url && *o.base_url ? o.base_url : NULL;
     cfg.ca_file = o.cacert;

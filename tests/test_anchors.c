@@ -308,6 +308,37 @@ static void random_mutations(void)
     free(t.data);
 }
 
+/* The built-in roots: the same anchors as BearSSL's decoders read from the certificates
+   tools/gen_roots.sh made them from (Debian's ca-certificates copies), when they are here. */
+static void builtin_roots(void)
+{
+    static const char *const roots[] = {
+        "GTS_Root_R1.crt", "GTS_Root_R2.crt", "GTS_Root_R3.crt", "GTS_Root_R4.crt",
+        "GlobalSign_Root_CA.crt", "GlobalSign_ECC_Root_CA_-_R4.crt"};
+    br_x509_trust_anchor tas[GEMINI__GOOGLE_ROOTS_COUNT];
+    anchor_list built = {tas, GEMINI__GOOGLE_ROOTS_COUNT}, ref = {NULL, 0};
+    gemini__buf all = {0, 0, 0, 0};
+    const char *diff;
+    char path[256];
+    size_t i;
+    int err;
+    for (i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        snprintf(path, sizeof path, "/usr/share/ca-certificates/mozilla/%s", roots[i]);
+        if (!read_file(path, &all)) {
+            printf("   (no %s: the built-in roots are not compared)\n", path);
+            free(all.data);
+            return;
+        }
+    }
+    gemini__google_roots_fill(tas);
+    err = ref_load_pem(&ref, (const char *)all.data, all.len);
+    diff = anchors_diff(GEMINI_OK, &built, err, &ref);
+    if (diff) fprintf(stderr, "  built-in roots differ from their certificates: %s\n", diff);
+    CHECK(diff == NULL);
+    anchor_list_free(&ref);
+    free(all.data);
+}
+
 int main(void)
 {
     size_t i;
@@ -319,6 +350,7 @@ int main(void)
         pem_to_der(&files[i], &ders[i]);
     }
     test_run("system CA bundle", system_bundle);
+    test_run("built-in roots", builtin_roots);
     test_run("every test certificate, alone and in one bundle", each_file);
     test_run("CRLF line ends", crlf);
     test_run("no final newline", no_final_newline);

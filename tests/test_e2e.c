@@ -524,6 +524,31 @@ static void test_p384_rooted_chain(void)
     check_refused("gchain", "trusted");                     /* anchors: tests/pki/ca.pem */
 }
 
+/* Each certificate error we name, word for word, and the phrase for the others. */
+static void test_certificate_reasons(void)
+{
+    static const struct { int code; const char *text; } reasons[] = {
+        {BR_ERR_X509_EXPIRED, "certificate expired or not yet valid"},
+        {BR_ERR_X509_BAD_SERVER_NAME, "certificate does not match the host name"},
+        {BR_ERR_X509_NOT_TRUSTED, "certificate not issued by a trusted authority"},
+        {BR_ERR_X509_BAD_SIGNATURE, "certificate signature is invalid"},
+        {BR_ERR_X509_NOT_CA, "an issuer in the chain is not a CA"},
+        {BR_ERR_X509_TIME_UNKNOWN, "certificate time cannot be checked (no clock)"},
+        {BR_ERR_X509_WEAK_PUBLIC_KEY, "certificate key too weak"},
+        {BR_ERR_X509_FORBIDDEN_KEY_USAGE, "certificate key usage forbids TLS"},
+        {BR_ERR_X509_CRITICAL_EXTENSION, "certificate has an unsupported critical extension"},
+        {BR_ERR_X509_EMPTY_CHAIN, "server sent no certificate"},
+        {BR_ERR_X509_DN_MISMATCH, "certificate chain is out of order"},
+        {BR_ERR_X509_UNSUPPORTED, "certificate uses an unsupported algorithm"},
+    };
+    static const int others[] = {0, 1, BR_ERR_X509_OK, BR_ERR_X509_TRUNCATED, 61, 63, 0x123};
+    size_t i;
+    for (i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+        CHECK_STR(gemini__x509_reason(reasons[i].code), reasons[i].text);
+    for (i = 0; i < sizeof others / sizeof others[0]; i++)
+        CHECK_STR(gemini__x509_reason(others[i]), "certificate could not be decoded");
+}
+
 /* One stream against a server started with `cert` and `option`; the suite it logged must be
    `suite` (4 hex digits). big~mb1 crosses many records, so the record layer is exercised. */
 static void check_suite(const char *cert, const char *option, const char *suite)
@@ -700,6 +725,7 @@ int main(void)
     RUN(test_bad_input);
     RUN(test_connection_refused);
     RUN(test_bad_certificates);
+    RUN(test_certificate_reasons);
     RUN(test_cipher_suites);
     RUN(test_p384_rooted_chain);
     RUN(test_builtin_roots_refuse_test_ca);

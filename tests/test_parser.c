@@ -344,6 +344,50 @@ static void parser_sticky(void)
     sbuf_free(&ev.log);
 }
 
+/* Every code's phrase, word for word, and the one for a number that is no code. */
+static void parser_error_phrases(void)
+{
+    static const struct { int code; const char *text; } phrases[] = {
+        {GEMINI_OK, "no error"},
+        {GEMINI_ERR_USAGE, "invalid argument"},
+        {GEMINI_ERR_BAD_URL, "base URL must be https://host[:port][/prefix]"},
+        {GEMINI_ERR_BAD_MODEL, "model name has characters not allowed in a path"},
+        {GEMINI_ERR_NO_KEY, "no API key (set GOOGLE_API_KEY or GEMINI_API_KEY)"},
+        {GEMINI_ERR_TRUST, "no usable trust anchor"},
+        {GEMINI_ERR_NOMEM, "out of memory"},
+        {GEMINI_ERR_DNS, "host name did not resolve"},
+        {GEMINI_ERR_CONNECT, "could not connect"},
+        {GEMINI_ERR_IO, "network send or receive failed"},
+        {GEMINI_ERR_TIMEOUT, "timed out"},
+        {GEMINI_ERR_TLS, "TLS failure"},
+        {GEMINI_ERR_CERT, "server certificate refused"},
+        {GEMINI_ERR_HTTP_STATUS_LINE, "malformed HTTP status line"},
+        {GEMINI_ERR_HTTP_HEADER, "malformed HTTP header"},
+        {GEMINI_ERR_HEAD_TOO_LARGE, "HTTP response head too large"},
+        {GEMINI_ERR_HTTP_FRAMING, "bad or conflicting HTTP message length"},
+        {GEMINI_ERR_HTTP_ENCODING, "unsupported HTTP content or transfer coding"},
+        {GEMINI_ERR_HTTP_UPGRADE, "unexpected protocol switch"},
+        {GEMINI_ERR_CHUNK_SIZE, "bad chunk size"},
+        {GEMINI_ERR_CHUNK_FRAMING, "bad chunked framing"},
+        {GEMINI_ERR_JSON_SYNTAX, "malformed JSON"},
+        {GEMINI_ERR_JSON_DEPTH, "JSON nested too deeply"},
+        {GEMINI_ERR_JSON_ESCAPE, "bad escape in JSON string"},
+        {GEMINI_ERR_JSON_CONTROL, "control character in JSON string"},
+        {GEMINI_ERR_JSON_NUMBER, "malformed JSON number"},
+        {GEMINI_ERR_TOO_LARGE, "function call too large to hold (GEMINI_PART_MAX)"},
+        {GEMINI_ERR_NOT_STREAM, "response is not an event stream"},
+        {GEMINI_ERR_API, "the API returned an error"},
+        {GEMINI_ERR_CANCELLED, "cancelled"},
+        {GEMINI_ERR_TRUNCATED, "response ended early (truncated)"},
+    };
+    static const int none[] = {-1, 7, 19, 24, 29, 32, 39, 55, 69, 71, 79, 82, 127, 128, 0x101};
+    size_t i;
+    for (i = 0; i < sizeof phrases / sizeof phrases[0]; i++)
+        CHECK_STR(gemini_strerror(phrases[i].code), phrases[i].text);
+    for (i = 0; i < sizeof none / sizeof none[0]; i++)
+        CHECK_STR(gemini_strerror(none[i]), "unknown error");
+}
+
 void suite_parser(void)
 {
     size_t i;
@@ -353,4 +397,5 @@ void suite_parser(void)
     }
     test_run("model version, response id, done", parser_ids_and_done);
     test_run("parser errors are sticky", parser_sticky);
+    test_run("error phrases", parser_error_phrases);
 }

@@ -11,6 +11,7 @@
       static const unsigned char gemini__root_ec_qN[]    EC point (uncompressed), EC keys
       #define GEMINI__ROOT_EC_CURVEN                     its BearSSL curve id, EC keys
       #define GEMINI__GOOGLE_ROOTS_COUNT                 how many roots
+      static const gemini__root gemini__roots[]          the roots as a table of the above
       static void gemini__google_roots_fill(br_x509_trust_anchor *tas)
 
    gemini__google_roots_fill() writes GEMINI__GOOGLE_ROOTS_COUNT anchors into storage the caller
@@ -431,28 +432,52 @@ static void emit(void)
     }
 
     printf("#define GEMINI__GOOGLE_ROOTS_COUNT %lu\n\n", (unsigned long)nroots);
-    printf("/* Writes the GEMINI__GOOGLE_ROOTS_COUNT built-in anchors to tas[]. */\n"
-           "static void gemini__google_roots_fill(br_x509_trust_anchor *tas)\n{\n");
+    printf("/* The anchors as data: the DN, the key (RSA: k1 the modulus, k2 the exponent; EC: k1 the\n"
+           "   point) and the EC curve, 0 for an RSA key. One loop fills them in: code per field per\n"
+           "   anchor would cost more than the table. */\n"
+           "typedef struct gemini__root {\n"
+           "    const unsigned char *dn, *k1, *k2;\n"
+           "    unsigned short dn_len, k1_len, k2_len;\n"
+           "    unsigned char curve;\n"
+           "} gemini__root;\n\n"
+           "static const gemini__root gemini__roots[GEMINI__GOOGLE_ROOTS_COUNT] = {\n");
     for (i = 0; i < nroots; i++) {
         const root *r = &roots[i];
         unsigned long n = (unsigned long)i;
-        printf("    tas[%lu].dn.data = (unsigned char *)gemini__root_dn%lu;\n", n, n);
-        printf("    tas[%lu].dn.len = sizeof gemini__root_dn%lu;\n", n, n);
-        printf("    tas[%lu].flags = BR_X509_TA_CA;\n", n);
-        if (r->key_type == BR_KEYTYPE_RSA) {
-            printf("    tas[%lu].pkey.key_type = BR_KEYTYPE_RSA;\n", n);
-            printf("    tas[%lu].pkey.key.rsa.n = (unsigned char *)gemini__root_rsa_n%lu;\n", n, n);
-            printf("    tas[%lu].pkey.key.rsa.nlen = sizeof gemini__root_rsa_n%lu;\n", n, n);
-            printf("    tas[%lu].pkey.key.rsa.e = (unsigned char *)gemini__root_rsa_e%lu;\n", n, n);
-            printf("    tas[%lu].pkey.key.rsa.elen = sizeof gemini__root_rsa_e%lu;\n", n, n);
-        } else {
-            printf("    tas[%lu].pkey.key_type = BR_KEYTYPE_EC;\n", n);
-            printf("    tas[%lu].pkey.key.ec.curve = GEMINI__ROOT_EC_CURVE%lu;\n", n, n);
-            printf("    tas[%lu].pkey.key.ec.q = (unsigned char *)gemini__root_ec_q%lu;\n", n, n);
-            printf("    tas[%lu].pkey.key.ec.qlen = sizeof gemini__root_ec_q%lu;\n", n, n);
-        }
+        if (r->key_type == BR_KEYTYPE_RSA)
+            printf("    {gemini__root_dn%lu, gemini__root_rsa_n%lu, gemini__root_rsa_e%lu,\n"
+                   "     sizeof gemini__root_dn%lu, sizeof gemini__root_rsa_n%lu, sizeof gemini__root_rsa_e%lu, 0}%s\n",
+                   n, n, n, n, n, n, i + 1 < nroots ? "," : "");
+        else
+            printf("    {gemini__root_dn%lu, gemini__root_ec_q%lu, NULL,\n"
+                   "     sizeof gemini__root_dn%lu, sizeof gemini__root_ec_q%lu, 0, GEMINI__ROOT_EC_CURVE%lu}%s\n",
+                   n, n, n, n, n, i + 1 < nroots ? "," : "");
     }
-    printf("}\n");
+    printf("};\n\n"
+           "/* Writes the GEMINI__GOOGLE_ROOTS_COUNT built-in anchors to tas[]. */\n"
+           "static void gemini__google_roots_fill(br_x509_trust_anchor *tas)\n"
+           "{\n"
+           "    size_t i;\n"
+           "    for (i = 0; i < GEMINI__GOOGLE_ROOTS_COUNT; i++) {\n"
+           "        const gemini__root *r = &gemini__roots[i];\n"
+           "        br_x509_trust_anchor *ta = &tas[i];\n"
+           "        ta->dn.data = (unsigned char *)r->dn;\n"
+           "        ta->dn.len = r->dn_len;\n"
+           "        ta->flags = BR_X509_TA_CA;\n"
+           "        if (r->curve) {\n"
+           "            ta->pkey.key_type = BR_KEYTYPE_EC;\n"
+           "            ta->pkey.key.ec.curve = r->curve;\n"
+           "            ta->pkey.key.ec.q = (unsigned char *)r->k1;\n"
+           "            ta->pkey.key.ec.qlen = r->k1_len;\n"
+           "        } else {\n"
+           "            ta->pkey.key_type = BR_KEYTYPE_RSA;\n"
+           "            ta->pkey.key.rsa.n = (unsigned char *)r->k1;\n"
+           "            ta->pkey.key.rsa.nlen = r->k1_len;\n"
+           "            ta->pkey.key.rsa.e = (unsigned char *)r->k2;\n"
+           "            ta->pkey.key.rsa.elen = r->k2_len;\n"
+           "        }\n"
+           "    }\n"
+           "}\n");
 }
 
 int main(int argc, char **argv)
