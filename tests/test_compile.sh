@@ -1,6 +1,7 @@
 #!/bin/sh
 # test_compile.sh - the header compiles warning-free as C99 (gcc, clang when present) and as
-# C++11, with and without sockets, and two translation units that include it link together.
+# C++11, with and without sockets, in each TLS profile and without 128-bit integers, and two
+# translation units that include it link together.
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 pass=0
@@ -22,6 +23,8 @@ for cc in gcc clang; do
     check "$cc C99, GEMINI_STREAM_STATIC" $cc -std=c99 $FLAGS -DGEMINI_STREAM_STATIC -c "$TMP/impl.c" -o "$TMP/c.o"
     check "$cc C99, GEMINI_TLS_FULL" $cc -std=c99 $FLAGS -DGEMINI_TLS_FULL -c "$TMP/impl.c" -o "$TMP/d.o"
     check "$cc C99, GEMINI_TLS_SMALL" $cc -std=c99 $FLAGS -Wconversion -DGEMINI_TLS_SMALL -c "$TMP/impl.c" -o "$TMP/d.o"
+    # as on 32-bit targets: BearSSL's curve codes instead of the library's 64-bit ones
+    check "$cc C99, no 128-bit integers" $cc -std=c99 $FLAGS -Wconversion -U__SIZEOF_INT128__ -c "$TMP/impl.c" -o "$TMP/f.o"
 done
 for cxx in g++ clang++; do
     command -v $cxx > /dev/null 2>&1 || continue

@@ -5,7 +5,7 @@
 #   make fuzz FUZZ_CFLAGS=-DSOMETHING FUZZ_OUT=build/fuzz-other   (a variant beside the default)
 #   make fuzz-replay
 # See tests/fuzz/README.md.
-FUZZ_TARGETS ?= http_head chunked sse json pipeline request anchors
+FUZZ_TARGETS ?= http_head chunked sse json pipeline request anchors curves
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS  ?=

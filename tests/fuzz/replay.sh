@@ -4,7 +4,7 @@
 # Ends with "N passed, N failed" counting targets; exits 1 when one failed.
 out=${1:-build/fuzz}
 [ $# -gt 0 ] && shift
-targets=${*:-http_head chunked sse json pipeline request anchors}
+targets=${*:-http_head chunked sse json pipeline request anchors curves}
 pass=0
 fail=0
 for t in $targets; do
