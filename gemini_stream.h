@@ -488,7 +488,8 @@ typedef struct gemini_config {
 #ifndef GEMINI_NO_SOCKETS
 typedef struct gemini_socket {
     int fd;
-    int drained;                    /* the last recv found nothing: poll before the next */
+    int drained;                    /* the last recv found nothing: wait before the next */
+    long wait_ms;                   /* the receive timeout set on the socket (-2: none set) */
     const volatile int *interrupt;
     size_t ahead_pos, ahead_len;    /* read-ahead: BearSSL asks for a record header, then its
                                        body; one recv of what is there saves half the calls */
@@ -4674,6 +4675,7 @@ static int gemini__client_trust(gemini_client *c)
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #ifndef MSG_NOSIGNAL
@@ -4722,11 +4724,16 @@ static int gemini__connect_one(gemini_socket *s, const struct addrinfo *ai, long
     setsockopt(s->fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
 #endif
     setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(s->fd, ai->ai_addr, ai->ai_addrlen) == 0) return GEMINI_OK;
-    r = (errno == EINPROGRESS || errno == EINTR) ? gemini__poll(s, POLLOUT, timeout_ms)
-                                                 : -GEMINI_ERR_CONNECT;
-    if (r > 0 && getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0)
+    if (connect(s->fd, ai->ai_addr, ai->ai_addrlen) == 0) r = 1;
+    else r = (errno == EINPROGRESS || errno == EINTR) ? gemini__poll(s, POLLOUT, timeout_ms)
+                                                      : -GEMINI_ERR_CONNECT;
+    if (r > 0 && getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0) {
+        /* blocking from here: reads wait in recv (SO_RCVTIMEO), and the calls that must not
+           wait say MSG_DONTWAIT */
+        fcntl(s->fd, F_SETFL, fcntl(s->fd, F_GETFL) & ~O_NONBLOCK);
+        s->wait_ms = -2;
         return GEMINI_OK;
+    }
     close(s->fd);
     s->fd = -1;
     return r < 0 && r != -GEMINI_ERR_IO ? -r : GEMINI_ERR_CONNECT;
@@ -4753,51 +4760,75 @@ static int gemini__sock_connect(void *ctx, const char *host, unsigned port, long
     return err;
 }
 
-/* Reads what is there (or waits for something): into buf when it is at least as big as the
-   read-ahead, else into the read-ahead, from which the caller is then served. */
+/* Waits up to timeout_ms (< 0: no limit) for bytes and reads them into dst: one blocking recv
+   bounded by SO_RCVTIMEO, where poll and then recv would be two calls. The timeout is set on
+   the socket only when it changes (once per connection, unless a total timeout shortens it).
+   Returns the bytes read, 0 at the end of the stream, or -error. */
+static long gemini__recv_wait(gemini_socket *s, unsigned char *dst, size_t room, long timeout_ms)
+{
+    long long end = timeout_ms < 0 ? 0 : gemini__now_ms() + timeout_ms;
+    for (;;) {
+        long left = timeout_ms < 0 ? -1 : (long)(end - gemini__now_ms());
+        long wait = timeout_ms >= 0 && left < 1 ? 1 : left;    /* a 0 timeval waits forever */
+        ssize_t got;
+        if (s->interrupt && (wait < 0 || wait > 200)) wait = 200;  /* notice the flag soon */
+        if (wait != s->wait_ms) {
+            struct timeval tv;
+            tv.tv_sec = wait < 0 ? 0 : wait / 1000;
+            tv.tv_usec = wait < 0 ? 0 : (wait % 1000) * 1000;
+            if (setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
+                return -GEMINI_ERR_IO;
+            s->wait_ms = wait;
+        }
+        got = recv(s->fd, dst, room, 0);
+        if (s->interrupt && *s->interrupt) return -GEMINI_ERR_CANCELLED;
+        if (got >= 0) return (long)got;
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -GEMINI_ERR_IO;
+        if (errno != EINTR && timeout_ms >= 0 && left <= wait) return -GEMINI_ERR_TIMEOUT;
+    }
+}
+
+/* Reads what is there, or waits for something: into buf when it is at least as big as the
+   read-ahead, else into the read-ahead, from which the caller is then served. recv first: on a
+   busy stream more has usually come while the last bytes were handled. Once a recv found
+   nothing, the next call waits in recv. */
 static long gemini__sock_recv(void *ctx, unsigned char *buf, size_t len, long timeout_ms)
 {
     gemini_socket *s = (gemini_socket *)ctx;
-    for (;;) {
-        size_t n = s->ahead_len - s->ahead_pos;
-        ssize_t got;
-        int r;
-        if (n > 0) {
-            if (n > len) n = len;
-            memcpy(buf, s->ahead + s->ahead_pos, n);
-            s->ahead_pos += n;
-            return (long)n;
-        }
-        if (!s->drained) {
-            /* recv first: on a busy stream more has usually come while the last was handled.
-               Once a recv found nothing, the next call polls (and sleeps there) first. */
-            if (len >= sizeof s->ahead) {
-                got = recv(s->fd, buf, len, 0);
-                if (got >= 0) return (long)got;
-            } else {
-                got = recv(s->fd, s->ahead, sizeof s->ahead, 0);
-                if (got == 0) return 0;
-                if (got > 0) {
-                    s->ahead_pos = 0;
-                    s->ahead_len = (size_t)got;
-                    continue;
-                }
+    int direct = len >= sizeof s->ahead;
+    unsigned char *dst = direct ? buf : s->ahead;
+    size_t room = direct ? len : sizeof s->ahead, n = s->ahead_len - s->ahead_pos;
+    long got = 0;
+    if (n == 0) {
+        if (!s->drained || timeout_ms == 0) {       /* a look without waiting */
+            got = (long)recv(s->fd, dst, room, MSG_DONTWAIT);
+            s->drained = got < 0;
+            if (got < 0) {
+                if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -GEMINI_ERR_IO;
+                if (timeout_ms == 0) return -GEMINI_ERR_TIMEOUT;
             }
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -GEMINI_ERR_IO;
-            s->drained = 1;
-            if (timeout_ms == 0) return -GEMINI_ERR_TIMEOUT;
         }
-        r = gemini__poll(s, POLLIN, timeout_ms);
-        if (r < 0) return r;
-        s->drained = 0;
+        if (s->drained) {
+            got = gemini__recv_wait(s, dst, room, timeout_ms);
+            if (got < 0) return got;
+            s->drained = 0;
+        }
+        if (got == 0 || direct) return got;
+        s->ahead_pos = 0;
+        s->ahead_len = (size_t)got;
+        n = (size_t)got;
     }
+    if (n > len) n = len;
+    memcpy(buf, s->ahead + s->ahead_pos, n);
+    s->ahead_pos += n;
+    return (long)n;
 }
 
 static long gemini__sock_send(void *ctx, const unsigned char *buf, size_t len, long timeout_ms)
 {
     gemini_socket *s = (gemini_socket *)ctx;
     for (;;) {
-        ssize_t n = send(s->fd, buf, len, MSG_NOSIGNAL);
+        ssize_t n = send(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
         int r;
         if (n > 0) return (long)n;
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)

@@ -1,14 +1,14 @@
 """openssl_server.py - a one-request HTTPS server on Python's ssl module, that is OpenSSL: the
 interop partner of tests/test_openssl.sh. It offers TLS 1.2 with one ECDHE group and the given
 cipher list, reads one POST, answers with a one-event Gemini stream (chunked SSE) and prints
-the suite it negotiated.
-    python3 tests/openssl_server.py CERT KEY GROUP CIPHERS PORT
+the suite it negotiated. It listens on a free port of 127.0.0.1 and prints "ready PORT".
+    python3 tests/openssl_server.py CERT KEY GROUP CIPHERS
 """
 import socket
 import ssl
 import sys
 
-cert, key, group, ciphers, port = sys.argv[1:6]
+cert, key, group, ciphers = sys.argv[1:5]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.maximum_version = ssl.TLSVersion.TLSv1_2
 ctx.load_cert_chain(cert, key)
@@ -16,10 +16,10 @@ ctx.set_ciphers(ciphers)
 ctx.set_ecdh_curve(group)
 listener = socket.socket()
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", int(port)))
+listener.bind(("127.0.0.1", 0))
 listener.listen(1)
 listener.settimeout(10)
-print("ready", flush=True)
+print("ready", listener.getsockname()[1], flush=True)
 conn = ctx.wrap_socket(listener.accept()[0], server_side=True)
 data = b""
 while b"\r\n\r\n" not in data:
