@@ -4092,7 +4092,8 @@ static uint32_t gemini__pcurve_muladd(const gemini__pcurve *c, unsigned char *A,
    - TLS 1.2, ECDHE with ECDSA or RSA certificates, SHA-256/384;
    - AES-GCM where the CPU has AES-NI and carry-less multiply, the fastest suite there; ChaCha20-
      Poly1305 always, the only suite offered on CPUs without them (constant-time and fast in C,
-     where a portable AES is neither);
+     where a portable AES is neither), with BearSSL's portable code on every CPU: its SSE2 code
+     would be a second ChaCha20, for x86 CPUs that nearly all take AES-GCM;
    - X25519 for the key exchange, with the code above; P-256 and P-384 for certificates and
      signatures, their signatures checked by the code above too; everything else on those
      curves (their key exchange, when a server will not take X25519) runs on BearSSL's generic
@@ -4178,11 +4179,9 @@ static void gemini__tls_profile(gemini_client *c)
 #ifdef GEMINI_TLS_SMALL
     const br_block_ctr_class *aes = NULL;           /* ChaCha20-Poly1305 alone */
     br_ghash ghash = 0;
-    br_chacha20_run chacha = 0;
 #else
     const br_block_ctr_class *aes = br_aes_x86ni_ctr_get_vtable();
     br_ghash ghash = br_ghash_pclmul_get();
-    br_chacha20_run chacha = br_chacha20_sse2_get();
 #endif
     int aes_gcm = aes != NULL && ghash != 0;
     br_ssl_client_zero(&c->ssl);
@@ -4202,7 +4201,7 @@ static void gemini__tls_profile(gemini_client *c)
         br_ssl_engine_set_ghash(eng, ghash);
     }
     br_ssl_engine_set_chapol(eng, &br_sslrec_in_chapol_vtable, &br_sslrec_out_chapol_vtable);
-    br_ssl_engine_set_chacha20(eng, chacha ? chacha : &br_chacha20_ct_run);
+    br_ssl_engine_set_chacha20(eng, &br_chacha20_ct_run);
     br_ssl_engine_set_poly1305(eng, &br_poly1305_ctmul_run);
     br_x509_minimal_init(xc, &br_sha256_vtable, c->ta, c->ta_count);
     br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
