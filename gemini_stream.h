@@ -926,9 +926,10 @@ static int gemini__head_cl_token(gemini_http_head *h, const char *t, size_t n)
     long long v = 0;
     size_t i;
     for (i = 0; i < n; i++) {
+        int d = t[i] - '0';
         if (t[i] < '0' || t[i] > '9') return GEMINI_ERR_HTTP_FRAMING;
-        if (v > (LLONG_MAX - 9) / 10) return GEMINI_ERR_HTTP_FRAMING;
-        v = v * 10 + (t[i] - '0');
+        if (v > (LLONG_MAX - d) / 10) return GEMINI_ERR_HTTP_FRAMING;    /* would overflow */
+        v = v * 10 + d;
     }
     if (h->saw_cl && h->content_length != v) return GEMINI_ERR_HTTP_FRAMING;
     h->saw_cl = 1;
@@ -1010,9 +1011,9 @@ static int gemini__head_header(gemini_http_head *h)
     } else if (h->header_id == GEMINI__HDR_RETRY_AFTER && !h->value_long) {
         size_t i;
         long v = 0;
-        for (i = 0; i < n && v < 100000000L; i++) {
+        for (i = 0; i < n; i++) {
             if (h->value[i] < '0' || h->value[i] > '9') return GEMINI_OK;  /* a date: ignored */
-            v = v * 10 + (h->value[i] - '0');
+            if (v < 100000000L) v = v * 10 + (h->value[i] - '0');   /* then it stays, ~3 years */
         }
         h->retry_after = n ? v : -1;
     }
