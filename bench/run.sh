@@ -30,9 +30,9 @@ build_libcurl_ref || {
 SERVERS=""
 stop_servers() { for p in $SERVERS; do kill "$p" 2>/dev/null; done; }
 trap stop_servers EXIT INT TERM
-start_server() {   # start_server NAME -> sets PORT
+start_server() {   # start_server NAME [CERT] -> sets PORT (CERT: tests/pki/CERT.pem, "good")
     : > "$B/bench_$1.port"
-    "$B/tls_server" --cert tests/pki/good.pem --key tests/pki/good.key --port 0 \
+    "$B/tls_server" --cert "tests/pki/${2:-good}.pem" --key "tests/pki/${2:-good}.key" --port 0 \
         --data tests/data --max-seconds 600 > "$B/bench_$1.port" 2>>"$ERRLOG" &
     SERVERS="$SERVERS $!"
     i=0
@@ -45,17 +45,22 @@ start_server() {   # start_server NAME -> sets PORT
 start_server ours; PORT_OURS=$PORT
 start_server curl; PORT_CURL=$PORT
 start_server libcurl; PORT_LIBCURL=$PORT
+# and a chain shaped like Google's: P-256 leaf and intermediate under a P-384 root
+start_server ours_g gchain; PORT_OURS_G=$PORT
+start_server curl_g gchain; PORT_CURL_G=$PORT
+start_server libcurl_g gchain; PORT_LIBCURL_G=$PORT
 export GEMINI_API_KEY=bench
+CA=tests/pki/ca.pem     # the anchor the commands below trust
 
 ours() {   # ours PORT MODEL [CLI]
-    echo "${3:-$B/gemini_stream}" --base-url "https://localhost:$1" --cacert tests/pki/ca.pem -m "$2" x
+    echo "${3:-$B/gemini_stream}" --base-url "https://localhost:$1" --cacert "$CA" -m "$2" x
 }
 curl_cmd() {   # curl_cmd PORT MODEL
-    echo curl --no-buffer -sS --cacert tests/pki/ca.pem \
+    echo curl --no-buffer -sS --cacert "$CA" \
         "https://localhost:$1/v1beta/models/$2:streamGenerateContent?alt=sse" -d '{}' -o /dev/null
 }
 libcurl_cmd() {   # libcurl_cmd PORT MODEL: the arguments of one more runcmd command, or none
-    [ -n "$LIBCURL_REF" ] && echo ":: $3 $LIBCURL_REF https://localhost:$1 tests/pki/ca.pem $2 x"
+    [ -n "$LIBCURL_REF" ] && echo ":: $3 $LIBCURL_REF https://localhost:$1 $CA $2 x"
 }
 
 echo "bench: core pipeline (64 MiB in memory, 15 runs)..." >&2
@@ -72,6 +77,14 @@ echo "bench: short stream (41 runs each)..." >&2
     hello_ours $(ours $PORT_OURS hello) :: \
     hello_curl $(curl_cmd $PORT_CURL hello) $(libcurl_cmd $PORT_LIBCURL hello hello_libcurl) >> "$RAW" ||
     echo "bench: some short runs failed (see $ERRLOG)" >&2
+
+echo "bench: short stream over a chain like Google's (41 runs each)..." >&2
+CA=tests/pki/root384.pem
+"$B/bench_runcmd" -n 41 -w 2 -e "$ERRLOG" \
+    gchain_ours $(ours $PORT_OURS_G hello) :: \
+    gchain_curl $(curl_cmd $PORT_CURL_G hello) $(libcurl_cmd $PORT_LIBCURL_G hello gchain_libcurl) >> "$RAW" ||
+    echo "bench: some short runs over the P-384-rooted chain failed (see $ERRLOG)" >&2
+CA=tests/pki/ca.pem
 
 echo "bench: RSS of 64 KB and 64 MB streams (9 runs each)..." >&2
 "$B/bench_runcmd" -n 9 -w 0 -e "$ERRLOG" \
@@ -158,6 +171,13 @@ END {
     librow("hello_ours", "hello_libcurl", "wall")
     row("     CPU user+sys, ms (info)", cmdfig("hello_ours", "cpu"), "curl " cmdfig("hello_curl", "cpu"),
         sprintf("%.2f", med("hello_ours", "cpu") / med("hello_curl", "cpu")), "", "")
+    if (("gchain_ours", 1) in v) {
+        printf "   the same over a Google-shaped chain (P-256 leaf and intermediate, P-384 root)%s%s\n",
+            failed("gchain_ours"), failed("gchain_curl") failed("gchain_libcurl")
+        row("   wall, start to exit, ms", cmdfig("gchain_ours", "wall"), "curl " cmdfig("gchain_curl", "wall"),
+            sprintf("%.2f", med("gchain_ours", "wall") / med("gchain_curl", "wall")), "(info)", "")
+        librow("gchain_ours", "gchain_libcurl", "wall")
+    }
 
     printf "4. peak RSS (ru_maxrss)\n"
     row("   20 MB stream, KB", cmdfig("big_ours", "rss"), "curl " cmdfig("big_curl", "rss"),
