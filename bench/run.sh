@@ -66,8 +66,8 @@ libcurl_cmd() {   # libcurl_cmd PORT MODEL: the arguments of one more runcmd com
 echo "bench: core pipeline (64 MiB in memory, 15 runs)..." >&2
 "$B/bench_core" --mb 64 --runs 15 >> "$RAW" || { echo "bench: bench_core failed" >&2; exit 1; }
 
-echo "bench: 20 MB over loopback TLS (11 runs each)..." >&2
-"$B/bench_runcmd" -n 11 -w 1 -e "$ERRLOG" \
+echo "bench: 20 MB over loopback TLS (21 runs each)..." >&2
+"$B/bench_runcmd" -n 21 -w 1 -e "$ERRLOG" \
     big_ours $(ours $PORT_OURS 'big~mb20') :: \
     big_curl $(curl_cmd $PORT_CURL 'big~mb20') $(libcurl_cmd $PORT_LIBCURL 'big~mb20' big_libcurl) >> "$RAW" ||
     echo "bench: some 20 MB runs failed (see $ERRLOG)" >&2
