@@ -3651,12 +3651,64 @@ static void gemini__f25_encode(unsigned char out[32], const gemini__f25 a)
     }
 }
 
+/* u from its 32 little-endian bytes, the top bit ignored (RFC 7748, 5). */
+static void gemini__f25_decode(gemini__f25 r, const unsigned char *b)
+{
+    int i, bit;
+    for (i = 0; i < 5; i++) {
+        r[i] = 0;
+        for (bit = 0; bit < 51 && 51 * i + bit < 255; bit++) {
+            int at = 51 * i + bit;
+            r[i] |= (uint64_t)(b[at >> 3] >> (at & 7) & 1) << bit;
+        }
+    }
+}
+
+/* r = a^(p - 2) = 1 / a (Fermat): p - 2 = 2^255 - 21 has every bit below 255 set but 2 and 4,
+   a fixed pattern, so the time does not depend on a. */
+static void gemini__f25_invert(gemini__f25 r, const gemini__f25 a)
+{
+    gemini__f25 t;
+    int i;
+    memcpy(t, a, sizeof t);
+    for (i = 253; i >= 0; i--) {
+        gemini__f25_mul(t, t, t);
+        if (i != 2 && i != 4) gemini__f25_mul(t, t, a);
+    }
+    memcpy(r, t, sizeof t);
+}
+
+/* One rung of the Montgomery ladder (RFC 7748, 5): (x2 : z2) doubled, (x3 : z3) becomes the
+   sum of the two, whose difference is the point x1. */
+static void gemini__x25519_rung(gemini__f25 x2, gemini__f25 z2, gemini__f25 x3, gemini__f25 z3,
+                                const gemini__f25 x1)
+{
+    static const gemini__f25 a24 = {121665, 0, 0, 0, 0};
+    gemini__f25 a, aa, b, bb, e, c, d, da, cb;
+    gemini__f25_add(a, x2, z2);
+    gemini__f25_mul(aa, a, a);
+    gemini__f25_sub(b, x2, z2);
+    gemini__f25_mul(bb, b, b);
+    gemini__f25_sub(e, aa, bb);
+    gemini__f25_add(c, x3, z3);
+    gemini__f25_sub(d, x3, z3);
+    gemini__f25_mul(da, d, a);
+    gemini__f25_mul(cb, c, b);
+    gemini__f25_add(x3, da, cb);
+    gemini__f25_mul(x3, x3, x3);
+    gemini__f25_sub(z3, da, cb);
+    gemini__f25_mul(z3, z3, z3);
+    gemini__f25_mul(z3, z3, x1);
+    gemini__f25_mul(x2, aa, bb);
+    gemini__f25_mul(z2, a24, e);
+    gemini__f25_add(z2, z2, aa);
+    gemini__f25_mul(z2, z2, e);
+}
+
 static uint32_t gemini__x25519_mul(unsigned char *G, size_t Glen, const unsigned char *x,
                                    size_t xlen, int curve)
 {
-    static const gemini__f25 a24 = {121665, 0, 0, 0, 0};
     gemini__f25 x1, x2 = {1, 0, 0, 0, 0}, z2 = {0, 0, 0, 0, 0}, x3, z3 = {1, 0, 0, 0, 0};
-    gemini__f25 a, aa, b, bb, e, c, d, da, cb;
     unsigned char k[32], zero = 0;
     uint64_t swap = 0;
     int i;
@@ -3664,51 +3716,22 @@ static uint32_t gemini__x25519_mul(unsigned char *G, size_t Glen, const unsigned
     if (Glen != 32 || xlen > 32) return 0;
     memset(k, 0, sizeof k);
     memcpy(k, x, xlen);
-    k[0] &= 248;
+    k[0] &= 248;                                    /* clamped (RFC 7748, 5) */
     k[31] = (unsigned char)((k[31] & 127) | 64);
-    for (i = 0; i < 5; i++) {                       /* u, top bit ignored (RFC 7748, 5) */
-        uint64_t v = 0;
-        int bit;
-        for (bit = 0; bit < 51; bit++) {
-            int at = 51 * i + bit;
-            if (at < 255) v |= (uint64_t)(G[at >> 3] >> (at & 7) & 1) << bit;
-        }
-        x1[i] = v;
-    }
+    gemini__f25_decode(x1, G);
     memcpy(x3, x1, sizeof x3);
     for (i = 254; i >= 0; i--) {
         uint64_t bit = (uint64_t)(k[i >> 3] >> (i & 7) & 1);
-        swap ^= bit;
+        swap ^= bit;                                /* masked: no branch on the secret */
         gemini__f25_swap(x2, x3, swap);
         gemini__f25_swap(z2, z3, swap);
         swap = bit;
-        gemini__f25_add(a, x2, z2);
-        gemini__f25_mul(aa, a, a);
-        gemini__f25_sub(b, x2, z2);
-        gemini__f25_mul(bb, b, b);
-        gemini__f25_sub(e, aa, bb);
-        gemini__f25_add(c, x3, z3);
-        gemini__f25_sub(d, x3, z3);
-        gemini__f25_mul(da, d, a);
-        gemini__f25_mul(cb, c, b);
-        gemini__f25_add(x3, da, cb);
-        gemini__f25_mul(x3, x3, x3);
-        gemini__f25_sub(z3, da, cb);
-        gemini__f25_mul(z3, z3, z3);
-        gemini__f25_mul(z3, z3, x1);
-        gemini__f25_mul(x2, aa, bb);
-        gemini__f25_mul(z2, a24, e);
-        gemini__f25_add(z2, z2, aa);
-        gemini__f25_mul(z2, z2, e);
+        gemini__x25519_rung(x2, z2, x3, z3, x1);
     }
     gemini__f25_swap(x2, x3, swap);
     gemini__f25_swap(z2, z3, swap);
-    memcpy(a, z2, sizeof a);                        /* z2^(p - 2), p - 2 = 2^255 - 21 */
-    for (i = 253; i >= 0; i--) {
-        gemini__f25_mul(a, a, a);
-        if (i != 2 && i != 4) gemini__f25_mul(a, a, z2);
-    }
-    gemini__f25_mul(x2, x2, a);
+    gemini__f25_invert(z2, z2);
+    gemini__f25_mul(x2, x2, z2);
     gemini__f25_encode(G, x2);
     for (i = 0; i < 32; i++) zero |= G[i];
     return (uint32_t)(zero + 0xFFu) >> 8;           /* 0 for an all-zero secret (RFC 8422) */
