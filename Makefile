@@ -11,7 +11,8 @@ LIBS    := -lbearssl
 EXAMPLES := $(BUILD)/gemini_stream $(BUILD)/chat $(BUILD)/raw_feed $(BUILD)/image \
             $(BUILD)/custom_transport $(BUILD)/custom_transport_nosock
 TESTS    := $(BUILD)/unit_tests $(BUILD)/e2e_tests $(BUILD)/fault_tests $(BUILD)/conformance \
-            $(BUILD)/tls_server $(BUILD)/jsonl_check $(BUILD)/gemini_stream_small
+            $(BUILD)/tls_server $(BUILD)/jsonl_check $(BUILD)/gemini_stream_small \
+            $(BUILD)/test_anchors $(BUILD)/test_curves
 UNIT_SRC := tests/test_main.c tests/test_run.c tests/test_impl.c tests/test_http_head.c tests/test_body.c \
             tests/test_sse.c tests/test_json.c tests/test_parser.c tests/test_request.c
 
@@ -56,6 +57,14 @@ $(BUILD)/e2e_tests: tests/test_e2e.c tests/test_run.c tests/test.h tests/server.
 $(BUILD)/fault_tests: tests/test_faults.c tests/test_run.c tests/test.h tests/server.h \
                       gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/test_faults.c tests/test_run.c $(LIBS)
+
+# the library's own trust-anchor readers and curve code, each against BearSSL's (the programs
+# compile the implementation themselves, to reach its private functions)
+$(BUILD)/test_anchors: tests/test_anchors.c tests/anchors_ref.h tests/test_run.c tests/test.h gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) -O1 -g $(SAN) -I. -Itests -o $@ tests/test_anchors.c tests/test_run.c $(LIBS)
+
+$(BUILD)/test_curves: tests/test_curves.c tests/test_run.c tests/test.h gemini_stream.h | $(BUILD)
+	$(CC) $(WARN) -O1 -g $(SAN) -I. -Itests -o $@ tests/test_curves.c tests/test_run.c $(LIBS)
 
 $(BUILD)/conformance: tests/conformance.c tests/split.h tests/json_reader.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/conformance.c $(LIBS)

@@ -35,8 +35,8 @@ run "$BUILD/fault_tests"
 run sh tests/test_cli.sh
 run sh tests/test_readme.sh
 run sh tests/test_compile.sh
-run sh tests/test_anchors.sh
-run sh tests/test_curves.sh
+run "$BUILD/test_anchors"
+run "$BUILD/test_curves"
 run sh tests/test_openssl.sh
 run sh tests/fuzz/replay.sh "$BUILD/fuzz"
 [ "${CHECK_VALGRIND:-}" = 1 ] && run sh tests/check_valgrind.sh

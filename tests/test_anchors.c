@@ -3,7 +3,7 @@
    the same error code and the same anchors, byte for byte, for the system CA bundle (when the
    machine has one), every certificate under tests/pki and tests/data/anchors, hand-made edge
    cases, every byte of three certificates changed, and seeded random mutations of a bundle.
-   Built and run by tests/test_anchors.sh; ends with "N passed, N failed". */
+   Built by the Makefile, run from the repository root by tests/run_all.sh; ends with "N passed, N failed". */
 #define GEMINI_STREAM_IMPLEMENTATION
 #include "gemini_stream.h"
 #include "test.h"

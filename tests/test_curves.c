@@ -8,7 +8,7 @@
      for random points and scalars, the edge cases of the addition (equal points, opposite
      points, a sum at infinity), points off the curve or out of range; ECDSA signatures made by
      BearSSL, whole and tampered with.
-   Built and run by tests/test_curves.sh; ends with "N passed, N failed". */
+   Built by the Makefile, run by tests/run_all.sh; ends with "N passed, N failed". */
 #define GEMINI_STREAM_IMPLEMENTATION
 #include "gemini_stream.h"
 #include "test.h"
