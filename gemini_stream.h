@@ -4714,15 +4714,24 @@ static long long gemini__now_ms(void)
 
 /* Waits for fd to be ready (timeout 0: only looks); EINTR is retried unless the caller's
    interrupt flag is set. Returns 1 ready, or minus an error. */
+/* How long the next wait of a timed loop may be: what is left (in *left) of timeout_ms, which
+   ends at `end` (timeout_ms < 0: no limit, -1), but at most 200 ms when an interrupt flag is to
+   be watched, so that it is noticed soon. */
+static long gemini__wait_slice(const gemini_socket *s, long long end, long timeout_ms, long *left)
+{
+    long wait;
+    *left = timeout_ms < 0 ? -1 : (long)(end - gemini__now_ms());
+    wait = timeout_ms >= 0 && *left < 0 ? 0 : *left;
+    return s->interrupt && (wait < 0 || wait > 200) ? 200 : wait;
+}
+
 static int gemini__poll(gemini_socket *s, short events, long timeout_ms)
 {
     long long end = timeout_ms < 0 ? 0 : gemini__now_ms() + timeout_ms;
     for (;;) {
         struct pollfd pfd;
-        long left = timeout_ms < 0 ? -1 : (long)(end - gemini__now_ms());
-        long wait = timeout_ms >= 0 && left < 0 ? 0 : left;
+        long left, wait = gemini__wait_slice(s, end, timeout_ms, &left);
         int r;
-        if (s->interrupt && (wait < 0 || wait > 200)) wait = 200;  /* notice the flag soon */
         pfd.fd = s->fd;
         pfd.events = events;
         pfd.revents = 0;
@@ -4791,10 +4800,9 @@ static long gemini__recv_wait(gemini_socket *s, unsigned char *dst, size_t room,
 {
     long long end = timeout_ms < 0 ? 0 : gemini__now_ms() + timeout_ms;
     for (;;) {
-        long left = timeout_ms < 0 ? -1 : (long)(end - gemini__now_ms());
-        long wait = timeout_ms >= 0 && left < 1 ? 1 : left;    /* a 0 timeval waits forever */
+        long left, wait = gemini__wait_slice(s, end, timeout_ms, &left);
         ssize_t got;
-        if (s->interrupt && (wait < 0 || wait > 200)) wait = 200;  /* notice the flag soon */
+        if (wait == 0) wait = 1;                    /* a 0 timeval would wait forever */
         if (wait != s->wait_ms) {
             struct timeval tv;
             tv.tv_sec = wait < 0 ? 0 : wait / 1000;
