@@ -3553,6 +3553,52 @@ static int gemini__tls_flush(gemini_client *c)
 
 static const char *gemini__alpn[1] = {"http/1.1"};
 
+/* ---- DER reading: certificates (trust anchors) and ECDSA signatures ---- */
+
+/* DER bytes still to read: [p, end). */
+typedef struct gemini__der { const unsigned char *p, *end; } gemini__der;
+
+/* The tag byte a BearSSL decoder accepts: universal or context class, tag number below 31. */
+static int gemini__der_tag_ok(unsigned tag) { return !(tag & 0x40) && (tag & 0x1F) != 0x1F; }
+
+/* Reads one element: *val gets its contents, *in moves past it. The length is definite, below
+   2^31 and within *in (long forms may have leading zeros, as BearSSL allows). Returns the tag
+   byte, or -1. */
+static int gemini__der_next(gemini__der *in, gemini__der *val)
+{
+    size_t len, n;
+    unsigned tag;
+    if (in->end - in->p < 2) return -1;
+    tag = in->p[0];
+    len = in->p[1];
+    in->p += 2;
+    if (!gemini__der_tag_ok(tag) || len == 0x80) return -1;
+    if (len > 0x80) {
+        for (n = len - 0x80, len = 0; n > 0; n--) {
+            if (in->p == in->end || len > 0x7FFFFF) return -1;
+            len = len << 8 | *in->p++;
+        }
+    }
+    if (len > (size_t)(in->end - in->p)) return -1;
+    val->p = in->p;
+    val->end = in->p + len;
+    in->p = val->end;
+    return (int)tag;
+}
+
+static int gemini__der_get(gemini__der *in, int tag, gemini__der *val)
+{
+    return gemini__der_next(in, val) == tag;
+}
+
+/* A non-negative INTEGER, its leading zero bytes dropped (BearSSL's form of n and e). */
+static int gemini__der_uint(gemini__der *in, gemini__der *v)
+{
+    if (!gemini__der_get(in, 0x02, v) || v->p == v->end || *v->p >= 0x80) return 0;
+    while (v->p < v->end && *v->p == 0) v->p++;
+    return 1;
+}
+
 #ifndef GEMINI_TLS_FULL
 #ifdef __SIZEOF_INT128__
 #define GEMINI__X25519_OWN 1
@@ -3782,94 +3828,54 @@ static const br_ec_impl gemini__x25519 = {
     (uint32_t)1 << BR_EC_curve25519, gemini__x25519_generator, gemini__x25519_order_of,
     gemini__x25519_xoff, gemini__x25519_mul, gemini__x25519_mulgen, gemini__x25519_muladd};
 
-#ifndef GEMINI_TLS_SMALL
-#define GEMINI__ECDSA_OWN 1
-/* ---- P-256 and P-384 signature checks ----
-   BearSSL checks ECDSA signatures (the server's key exchange, the certificate chain) through
-   the curve's muladd(), A = x*A + y*B. For P-256 and P-384 that runs here: field elements as 4
-   or 6 limbs of 64 bits in Montgomery form, points in Jacobian coordinates, one double-and-add
-   pass over both scalars. It takes variable time, which is safe because all it is given is
-   public: keys, signatures and hashes. BearSSL calls muladd() only to check signatures; our
-   ECDHE secret goes through mul() and mulgen(), which stay with BearSSL's constant-time code.
-   A check takes 0.4 ms (P-256) and 1.1 ms (P-384) here, where BearSSL's generic code takes
-   1.6 and 3.8 ms, and its P-256 code 0.9 ms for 5 KB more code. Google's ECDSA chain ends in
-   a P-384 root, so a handshake with it checks one P-384 and two P-256 signatures. */
-#define GEMINI__LIMBS 6
-typedef uint64_t gemini__fe[GEMINI__LIMBS];     /* low limb first; the unused top limbs are 0 */
-typedef struct gemini__pcurve {
-    int curve;                  /* BR_EC_secp256r1 or BR_EC_secp384r1 */
-    int n;                      /* limbs */
-    gemini__fe p, b;            /* the field's prime and the curve's b (y^2 = x^3 - 3x + b) */
-} gemini__pcurve;
-typedef struct gemini__pfield {
-    const gemini__pcurve *c;
-    int n;
-    uint64_t n0;                /* -1/p mod 2^64 */
-    gemini__fe one, r2, b;      /* 2^64n mod p, 2^128n mod p, and b, in Montgomery form */
-} gemini__pfield;
-typedef struct gemini__jac {
-    gemini__fe x, y, z;         /* (x / z^2, y / z^3); z = 0 is the point at infinity */
-} gemini__jac;
+#define GEMINI__CRYPTO_OWN 1
+/* ---- Montgomery arithmetic: P-256, P-384 and RSA ----
+   Numbers as 64-bit limbs, low limb first, below an odd modulus m of n limbs, in Montgomery
+   form (a 2^64n mod m) where the comment says so. Everything runs in constant time: carries
+   and borrows become masks, so no value decides a branch or an address and the same code
+   serves the ECDHE secret and the public signature checks. With BearSSL's 31-bit codes gone
+   from the build (its RSA, ECDSA and prime-curve codes, about 10 KB), this is the only
+   big-number code of the TLS profile. */
+#define GEMINI__LIMBS_MAX 64                        /* RSA up to 4096 bits, as BearSSL's */
+typedef struct gemini__mont {
+    const uint64_t *m;          /* the odd modulus, above 1, its top limb not zero */
+    int n;                      /* its limbs */
+    uint64_t m0;                /* -1/m mod 2^64 */
+} gemini__mont;
 
-static const gemini__pcurve gemini__p256 = {
-    BR_EC_secp256r1, 4,
-    {0xFFFFFFFFFFFFFFFFu, 0x00000000FFFFFFFFu, 0, 0xFFFFFFFF00000001u, 0, 0},
-    {0x3BCE3C3E27D2604Bu, 0x651D06B0CC53B0F6u, 0xB3EBBD55769886BCu, 0x5AC635D8AA3A93E7u, 0, 0}};
-static const gemini__pcurve gemini__p384 = {
-    BR_EC_secp384r1, 6,
-    {0x00000000FFFFFFFFu, 0xFFFFFFFF00000000u, 0xFFFFFFFFFFFFFFFEu, 0xFFFFFFFFFFFFFFFFu,
-     0xFFFFFFFFFFFFFFFFu, 0xFFFFFFFFFFFFFFFFu},
-    {0x2A85C8EDD3EC2AEFu, 0xC656398D8A2ED19Du, 0x0314088F5013875Au, 0x181D9C6EFE814112u,
-     0x988E056BE3F82D19u, 0xB3312FA7E23EE7E4u}};
-
-static const gemini__fe gemini__fe_1 = {1};
-
-static int gemini__fe_is_zero(const gemini__pfield *f, const gemini__fe a)
+/* r = t - m when t + hi 2^64n >= m (hi, a carry out of the top limb, is 0 or 1), else r = t.
+   Returns 1 when m was taken off. */
+static uint64_t gemini__mn_reduce(const gemini__mont *f, uint64_t *r, const uint64_t *t,
+                                  uint64_t hi)
 {
-    uint64_t any = 0;
+    uint64_t borrow = 0, mask;
     int i;
-    for (i = 0; i < f->n; i++) any |= a[i];
-    return any == 0;
-}
-
-/* r = t - p when that is not below zero or when hi (a carry out of the top limb) says t >= p;
-   else r = t. Returns whether p was taken off. */
-static int gemini__fe_sub_p(const gemini__pfield *f, gemini__fe r, const uint64_t *t, uint64_t hi)
-{
-    gemini__fe d;
-    uint64_t borrow = 0;
-    int i;
+    for (i = 0; i < f->n; i++) borrow = (uint64_t)(((gemini__u128)t[i] - f->m[i] - borrow) >> 127);
+    mask = 0 - ((borrow ^ 1) | hi);
+    borrow = 0;
     for (i = 0; i < f->n; i++) {
-        gemini__u128 v = (gemini__u128)t[i] - f->c->p[i] - borrow;
-        d[i] = (uint64_t)v;
+        gemini__u128 v = (gemini__u128)t[i] - (f->m[i] & mask) - borrow;
+        r[i] = (uint64_t)v;
         borrow = (uint64_t)(v >> 127);
     }
-    if (!hi && borrow) {
-        if (r != t) memcpy(r, t, (size_t)f->n * sizeof r[0]);
-        return 0;
-    }
-    memcpy(r, d, (size_t)f->n * sizeof r[0]);
-    return 1;
+    return mask & 1;
 }
 
-static void gemini__fe_add(const gemini__pfield *f, gemini__fe r, const gemini__fe a,
-                           const gemini__fe b)
+static void gemini__mn_add(const gemini__mont *f, uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
-    gemini__fe t = {0};                             /* (the limbs past n too: for gcc's sake) */
     gemini__u128 c = 0;
     int i;
     for (i = 0; i < f->n; i++) {
         c += (gemini__u128)a[i] + b[i];
-        t[i] = (uint64_t)c;
+        r[i] = (uint64_t)c;
         c >>= 64;
     }
-    gemini__fe_sub_p(f, r, t, (uint64_t)c);
+    gemini__mn_reduce(f, r, r, (uint64_t)c);
 }
 
-static void gemini__fe_sub(const gemini__pfield *f, gemini__fe r, const gemini__fe a,
-                           const gemini__fe b)
+static void gemini__mn_sub(const gemini__mont *f, uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
-    uint64_t borrow = 0;
+    uint64_t borrow = 0, mask;
     gemini__u128 c = 0;
     int i;
     for (i = 0; i < f->n; i++) {
@@ -3877,23 +3883,24 @@ static void gemini__fe_sub(const gemini__pfield *f, gemini__fe r, const gemini__
         r[i] = (uint64_t)v;
         borrow = (uint64_t)(v >> 127);
     }
-    for (i = 0; borrow && i < f->n; i++) {          /* below zero: add p back */
-        c += (gemini__u128)r[i] + f->c->p[i];
+    mask = 0 - borrow;                              /* below zero: m goes back on */
+    for (i = 0; i < f->n; i++) {
+        c += (gemini__u128)r[i] + (f->m[i] & mask);
         r[i] = (uint64_t)c;
         c >>= 64;
     }
 }
 
-/* r = a * b / 2^64n mod p (Montgomery, word by word); r may be a or b. */
-static void gemini__fe_mul(const gemini__pfield *f, gemini__fe r, const gemini__fe a,
-                           const gemini__fe b)
+/* r = a b / 2^64n mod m, word by word; r may be a or b. */
+static void gemini__mn_mul(const gemini__mont *f, uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
-    uint64_t t[GEMINI__LIMBS + 1] = {0}, hi = 0;    /* t + hi 2^64n stays below 2p */
-    const uint64_t *p = f->c->p;
+    uint64_t t[GEMINI__LIMBS_MAX + 1], hi = 0;      /* t + hi 2^64n stays below 2m */
+    const uint64_t *m = f->m;
     int i, j, n = f->n;
+    for (j = 0; j <= n; j++) t[j] = 0;
     for (i = 0; i < n; i++) {
         gemini__u128 c = 0;
-        uint64_t m;
+        uint64_t q;
         for (j = 0; j < n; j++) {
             c += (gemini__u128)a[j] * b[i] + t[j];
             t[j] = (uint64_t)c;
@@ -3902,10 +3909,10 @@ static void gemini__fe_mul(const gemini__pfield *f, gemini__fe r, const gemini__
         c += hi;
         t[n] = (uint64_t)c;
         hi = (uint64_t)(c >> 64);
-        m = t[0] * f->n0;                           /* makes the low limb zero */
-        c = ((gemini__u128)m * p[0] + t[0]) >> 64;
+        q = t[0] * f->m0;                           /* makes the low limb zero */
+        c = ((gemini__u128)q * m[0] + t[0]) >> 64;
         for (j = 1; j < n; j++) {
-            c += (gemini__u128)m * p[j] + t[j];
+            c += (gemini__u128)q * m[j] + t[j];
             t[j - 1] = (uint64_t)c;
             c >>= 64;
         }
@@ -3913,233 +3920,487 @@ static void gemini__fe_mul(const gemini__pfield *f, gemini__fe r, const gemini__
         t[n - 1] = (uint64_t)c;
         hi += (uint64_t)(c >> 64);
     }
-    gemini__fe_sub_p(f, r, t, hi);
+    gemini__mn_reduce(f, r, t, hi);
 }
 
-/* The field's constants, from p: 2^64n mod p is -p, and doubling it 64n times gives 2^128n. */
-static void gemini__pfield_init(gemini__pfield *f, const gemini__pcurve *c)
+/* r = a^e, a and r in Montgomery form; the exponent (en limbs, not zero) is public: its bits
+   decide which products are made. */
+static void gemini__mn_pow(const gemini__mont *f, uint64_t *r, const uint64_t *a,
+                           const uint64_t *e, int en)
 {
-    uint64_t inv = c->p[0];
-    int i;
-    memset(f, 0, sizeof *f);
-    f->c = c;
-    f->n = c->n;
-    for (i = 0; i < 5; i++) inv *= 2 - c->p[0] * inv;   /* Newton: 1/p mod 2^64 */
-    f->n0 = 0 - inv;
-    for (i = 0; i < f->n; i++) f->one[i] = ~c->p[i];
-    gemini__fe_add(f, f->one, f->one, gemini__fe_1);
-    memcpy(f->r2, f->one, sizeof f->r2);
-    for (i = 0; i < 64 * f->n; i++) gemini__fe_add(f, f->r2, f->r2, f->r2);
-    gemini__fe_mul(f, f->b, c->b, f->r2);
-}
-
-/* 8n big-endian bytes below p, into Montgomery form. */
-static int gemini__fe_decode(const gemini__pfield *f, gemini__fe r, const unsigned char *b)
-{
-    gemini__fe t = {0};
-    int i, k, n = f->n;
-    for (i = 0; i < n; i++)
-        for (k = 0; k < 8; k++) t[i] = t[i] << 8 | b[8 * (n - 1 - i) + k];
-    if (gemini__fe_sub_p(f, r, t, 0)) return 0;     /* not below p */
-    gemini__fe_mul(f, r, t, f->r2);
-    return 1;
-}
-
-static void gemini__fe_encode(const gemini__pfield *f, unsigned char *b, const gemini__fe a)
-{
-    gemini__fe t;
-    int i, k, n = f->n;
-    gemini__fe_mul(f, t, a, gemini__fe_1);                          /* out of Montgomery form */
-    for (i = 0; i < n; i++)
-        for (k = 0; k < 8; k++) b[8 * (n - 1 - i) + k] = (unsigned char)(t[i] >> (8 * (7 - k)));
-}
-
-/* r = a^(p - 2) = 1 / a (Fermat). */
-static void gemini__fe_invert(const gemini__pfield *f, gemini__fe r, const gemini__fe a)
-{
-    gemini__fe e, t;
-    int i;
-    memcpy(e, f->c->p, sizeof e);
-    e[0] -= 2;                                      /* p is odd and its low limb above 2 */
-    memcpy(t, f->one, sizeof t);
-    for (i = 64 * f->n - 1; i >= 0; i--) {
-        gemini__fe_mul(f, t, t, t);
-        if (e[i >> 6] >> (i & 63) & 1) gemini__fe_mul(f, t, t, a);
+    uint64_t t[GEMINI__LIMBS_MAX];
+    int i = 64 * en - 1;
+    while (!(e[i >> 6] >> (i & 63) & 1)) i--;
+    memcpy(t, a, (size_t)f->n * sizeof t[0]);
+    while (--i >= 0) {
+        gemini__mn_mul(f, t, t, t);
+        if (e[i >> 6] >> (i & 63) & 1) gemini__mn_mul(f, t, t, a);
     }
-    memcpy(r, t, sizeof t);
+    memcpy(r, t, (size_t)f->n * sizeof t[0]);
 }
 
-/* An uncompressed point (04 || X || Y) on the curve; the cofactor is 1, so every such point is
-   in the group. */
-static int gemini__pcurve_decode(const gemini__pfield *f, gemini__jac *p, const unsigned char *b)
+/* r = 1 / a (Fermat: a^(m - 2), m prime), in Montgomery form. */
+static void gemini__mn_invert(const gemini__mont *f, uint64_t *r, const uint64_t *a)
 {
-    gemini__fe lhs, rhs, three;
+    uint64_t e[GEMINI__LIMBS_MAX];
+    memcpy(e, f->m, (size_t)f->n * sizeof e[0]);
+    e[0] -= 2;                                      /* our primes' low limbs are above 2 */
+    gemini__mn_pow(f, r, a, e, f->n);
+}
+
+/* The modulus's constants: m0, one = 2^64n mod m (1 in Montgomery form) and r2 = 2^128n mod m
+   (what takes a number into Montgomery form). */
+static void gemini__mn_init(gemini__mont *f, const uint64_t *m, int n, uint64_t *one, uint64_t *r2)
+{
+    uint64_t inv = m[0], k = 64 * (uint64_t)n;
+    int i, top = 64 * n - 1;
+    f->m = m;
+    f->n = n;
+    for (i = 0; i < 5; i++) inv *= 2 - m[0] * inv;  /* Newton: 1/m mod 2^64 */
+    f->m0 = 0 - inv;
+    while (!(m[top >> 6] >> (top & 63) & 1)) top--;
+    memset(one, 0, (size_t)n * sizeof one[0]);
+    one[top >> 6] = (uint64_t)1 << (top & 63);      /* 2^top < m, doubled up to 2^64n */
+    for (i = top; i < 64 * n; i++) gemini__mn_add(f, one, one, one);
+    gemini__mn_add(f, r2, one, one);                /* 2, in Montgomery form, */
+    gemini__mn_pow(f, r2, r2, &k, 1);               /* to the power 64n */
+}
+
+/* len big-endian bytes into n limbs (len <= 8n), and back: the same bytes read whatever the
+   value, so a secret scalar passes through safely. */
+static void gemini__mn_decode(uint64_t *r, int n, const unsigned char *b, size_t len)
+{
+    size_t i;
+    memset(r, 0, (size_t)n * sizeof r[0]);
+    for (i = 0; i < len; i++) r[(len - 1 - i) >> 3] |= (uint64_t)b[i] << (8 * ((len - 1 - i) & 7));
+}
+
+static void gemini__mn_encode(unsigned char *b, size_t len, const uint64_t *a)
+{
+    size_t i;
+    for (i = 0; i < len; i++) b[i] = (unsigned char)(a[(len - 1 - i) >> 3] >> (8 * ((len - 1 - i) & 7)));
+}
+
+static int gemini__mn_is_zero(int n, const uint64_t *a)
+{
+    uint64_t any = 0;
+    int i;
+    for (i = 0; i < n; i++) any |= a[i];
+    return any == 0;
+}
+
+/* ---- P-256 and P-384 ----
+   The key exchange when a server will not take X25519, and every ECDSA check (Google's chain
+   is P-256 under a P-384 root). Points in projective coordinates (X : Y : Z), added with the
+   complete formula of Renes, Costello and Batina (2015, algorithm 4, a = -3): one formula for
+   every pair of points, the equal, the opposite and the infinite included, so a scalar
+   multiplication is the same sequence of operations whatever the scalar. */
+#define GEMINI__LIMBS 6
+typedef uint64_t gemini__fe[GEMINI__LIMBS];     /* a field element; the unused top limbs are 0 */
+typedef struct gemini__pcurve {
+    int curve;                  /* BR_EC_secp256r1 or BR_EC_secp384r1 */
+    int n;                      /* limbs */
+    gemini__fe p, b;            /* the field's prime and the curve's b (y^2 = x^3 - 3x + b) */
+    const unsigned char *g;     /* the generator, 04 || x || y */
+    const unsigned char *order; /* 8n bytes, big-endian */
+} gemini__pcurve;
+typedef struct gemini__pfield {
+    gemini__mont f;
+    const gemini__pcurve *c;
+    gemini__fe one, r2, b;      /* 1, 2^128n mod p, and b, in Montgomery form */
+} gemini__pfield;
+typedef struct gemini__pt {
+    gemini__fe x, y, z;         /* (x / z, y / z); z = 0 is the point at infinity */
+} gemini__pt;
+
+static const unsigned char gemini__p256_g[65] = {
+    4,
+    0x6B, 0x17, 0xD1, 0xF2, 0xE1, 0x2C, 0x42, 0x47, 0xF8, 0xBC, 0xE6, 0xE5, 0x63, 0xA4, 0x40, 0xF2,
+    0x77, 0x03, 0x7D, 0x81, 0x2D, 0xEB, 0x33, 0xA0, 0xF4, 0xA1, 0x39, 0x45, 0xD8, 0x98, 0xC2, 0x96,
+    0x4F, 0xE3, 0x42, 0xE2, 0xFE, 0x1A, 0x7F, 0x9B, 0x8E, 0xE7, 0xEB, 0x4A, 0x7C, 0x0F, 0x9E, 0x16,
+    0x2B, 0xCE, 0x33, 0x57, 0x6B, 0x31, 0x5E, 0xCE, 0xCB, 0xB6, 0x40, 0x68, 0x37, 0xBF, 0x51, 0xF5};
+static const unsigned char gemini__p256_order[32] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+static const unsigned char gemini__p384_g[97] = {
+    4,
+    0xAA, 0x87, 0xCA, 0x22, 0xBE, 0x8B, 0x05, 0x37, 0x8E, 0xB1, 0xC7, 0x1E, 0xF3, 0x20, 0xAD, 0x74,
+    0x6E, 0x1D, 0x3B, 0x62, 0x8B, 0xA7, 0x9B, 0x98, 0x59, 0xF7, 0x41, 0xE0, 0x82, 0x54, 0x2A, 0x38,
+    0x55, 0x02, 0xF2, 0x5D, 0xBF, 0x55, 0x29, 0x6C, 0x3A, 0x54, 0x5E, 0x38, 0x72, 0x76, 0x0A, 0xB7,
+    0x36, 0x17, 0xDE, 0x4A, 0x96, 0x26, 0x2C, 0x6F, 0x5D, 0x9E, 0x98, 0xBF, 0x92, 0x92, 0xDC, 0x29,
+    0xF8, 0xF4, 0x1D, 0xBD, 0x28, 0x9A, 0x14, 0x7C, 0xE9, 0xDA, 0x31, 0x13, 0xB5, 0xF0, 0xB8, 0xC0,
+    0x0A, 0x60, 0xB1, 0xCE, 0x1D, 0x7E, 0x81, 0x9D, 0x7A, 0x43, 0x1D, 0x7C, 0x90, 0xEA, 0x0E, 0x5F};
+static const unsigned char gemini__p384_order[48] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xC7, 0x63, 0x4D, 0x81, 0xF4, 0x37, 0x2D, 0xDF,
+    0x58, 0x1A, 0x0D, 0xB2, 0x48, 0xB0, 0xA7, 0x7A, 0xEC, 0xEC, 0x19, 0x6A, 0xCC, 0xC5, 0x29, 0x73};
+
+static const gemini__pcurve gemini__p256 = {
+    BR_EC_secp256r1, 4,
+    {0xFFFFFFFFFFFFFFFFu, 0x00000000FFFFFFFFu, 0, 0xFFFFFFFF00000001u, 0, 0},
+    {0x3BCE3C3E27D2604Bu, 0x651D06B0CC53B0F6u, 0xB3EBBD55769886BCu, 0x5AC635D8AA3A93E7u, 0, 0},
+    gemini__p256_g, gemini__p256_order};
+static const gemini__pcurve gemini__p384 = {
+    BR_EC_secp384r1, 6,
+    {0x00000000FFFFFFFFu, 0xFFFFFFFF00000000u, 0xFFFFFFFFFFFFFFFEu, 0xFFFFFFFFFFFFFFFFu,
+     0xFFFFFFFFFFFFFFFFu, 0xFFFFFFFFFFFFFFFFu},
+    {0x2A85C8EDD3EC2AEFu, 0xC656398D8A2ED19Du, 0x0314088F5013875Au, 0x181D9C6EFE814112u,
+     0x988E056BE3F82D19u, 0xB3312FA7E23EE7E4u},
+    gemini__p384_g, gemini__p384_order};
+
+static const gemini__pcurve *gemini__pcurve_of(int curve)
+{
+    return curve == BR_EC_secp256r1 ? &gemini__p256 : curve == BR_EC_secp384r1 ? &gemini__p384 : NULL;
+}
+
+static void gemini__pfield_init(gemini__pfield *pf, const gemini__pcurve *c)
+{
+    memset(pf, 0, sizeof *pf);
+    pf->c = c;
+    gemini__mn_init(&pf->f, c->p, c->n, pf->one, pf->r2);
+    gemini__mn_mul(&pf->f, pf->b, c->b, pf->r2);
+}
+
+/* An uncompressed point (04 || x || y), both coordinates below p, on the curve; the cofactor
+   is 1, so every such point is in the group. */
+static int gemini__pt_decode(const gemini__pfield *pf, gemini__pt *p, const unsigned char *b)
+{
+    const gemini__mont *f = &pf->f;
+    gemini__fe lhs, rhs;
     size_t len = 8 * (size_t)f->n;
-    if (b[0] != 4 || !gemini__fe_decode(f, p->x, b + 1) || !gemini__fe_decode(f, p->y, b + 1 + len))
+    gemini__mn_decode(p->x, f->n, b + 1, len);
+    gemini__mn_decode(p->y, f->n, b + 1 + len, len);
+    if (b[0] != 4 || gemini__mn_reduce(f, lhs, p->x, 0) || gemini__mn_reduce(f, lhs, p->y, 0))
         return 0;
-    memcpy(p->z, f->one, sizeof p->z);
-    gemini__fe_mul(f, lhs, p->y, p->y);                             /* y^2 = x^3 - 3x + b */
-    gemini__fe_add(f, three, f->one, f->one);
-    gemini__fe_add(f, three, three, f->one);
-    gemini__fe_mul(f, rhs, p->x, p->x);
-    gemini__fe_sub(f, rhs, rhs, three);
-    gemini__fe_mul(f, rhs, rhs, p->x);
-    gemini__fe_add(f, rhs, rhs, f->b);
+    gemini__mn_mul(f, p->x, p->x, pf->r2);
+    gemini__mn_mul(f, p->y, p->y, pf->r2);
+    memcpy(p->z, pf->one, sizeof p->z);
+    gemini__mn_mul(f, lhs, p->y, p->y);                             /* y^2 = x^3 - 3x + b */
+    gemini__mn_mul(f, rhs, p->x, p->x);
+    gemini__mn_sub(f, rhs, rhs, pf->one);
+    gemini__mn_sub(f, rhs, rhs, pf->one);
+    gemini__mn_sub(f, rhs, rhs, pf->one);
+    gemini__mn_mul(f, rhs, rhs, p->x);
+    gemini__mn_add(f, rhs, rhs, pf->b);
     return memcmp(lhs, rhs, (size_t)f->n * sizeof lhs[0]) == 0;
 }
 
-/* p = 2p ("dbl-2001-b", for a = -3); the point at infinity stays there. */
-static void gemini__pcurve_double(const gemini__pfield *f, gemini__jac *p)
+/* The point as 04 || x || y; 0 at infinity, which has no such form. */
+static int gemini__pt_encode(const gemini__pfield *pf, unsigned char *b, const gemini__pt *p)
 {
-    gemini__fe delta, gamma, beta, alpha, t;
-    gemini__fe_mul(f, delta, p->z, p->z);
-    gemini__fe_mul(f, gamma, p->y, p->y);
-    gemini__fe_mul(f, beta, p->x, gamma);
-    gemini__fe_sub(f, t, p->x, delta);
-    gemini__fe_add(f, alpha, p->x, delta);
-    gemini__fe_mul(f, alpha, alpha, t);
-    gemini__fe_add(f, t, alpha, alpha);
-    gemini__fe_add(f, alpha, alpha, t);                             /* 3 (x - d)(x + d) */
-    gemini__fe_add(f, t, p->y, p->z);
-    gemini__fe_mul(f, t, t, t);
-    gemini__fe_sub(f, t, t, gamma);
-    gemini__fe_sub(f, p->z, t, delta);                              /* (y + z)^2 - g - d */
-    gemini__fe_add(f, beta, beta, beta);
-    gemini__fe_add(f, beta, beta, beta);                            /* 4 beta */
-    gemini__fe_mul(f, t, alpha, alpha);
-    gemini__fe_sub(f, t, t, beta);
-    gemini__fe_sub(f, p->x, t, beta);                               /* alpha^2 - 8 beta */
-    gemini__fe_sub(f, t, beta, p->x);
-    gemini__fe_mul(f, t, alpha, t);
-    gemini__fe_mul(f, gamma, gamma, gamma);
-    gemini__fe_add(f, gamma, gamma, gamma);
-    gemini__fe_add(f, gamma, gamma, gamma);
-    gemini__fe_add(f, gamma, gamma, gamma);                         /* 8 gamma^2 */
-    gemini__fe_sub(f, p->y, t, gamma);
+    static const gemini__fe one = {1};
+    const gemini__mont *f = &pf->f;
+    gemini__fe zi, t;
+    size_t len = 8 * (size_t)f->n;
+    gemini__mn_invert(f, zi, p->z);
+    gemini__mn_mul(f, t, p->x, zi);
+    gemini__mn_mul(f, t, t, one);                   /* out of Montgomery form */
+    gemini__mn_encode(b + 1, len, t);
+    gemini__mn_mul(f, t, p->y, zi);
+    gemini__mn_mul(f, t, t, one);
+    gemini__mn_encode(b + 1 + len, len, t);
+    b[0] = 4;
+    return !gemini__mn_is_zero(f->n, p->z);
 }
 
-/* p = p + q ("add-1998-cmo-2"), for two distinct objects; the equal and opposite cases too. */
-static void gemini__pcurve_add(const gemini__pfield *f, gemini__jac *p, const gemini__jac *q)
+static void gemini__pt_infinity(const gemini__pfield *pf, gemini__pt *p)
 {
-    gemini__fe z1z1, z2z2, u1, u2, s1, s2, h, r, t;
-    if (gemini__fe_is_zero(f, q->z)) return;
-    if (gemini__fe_is_zero(f, p->z)) {
-        *p = *q;
-        return;
-    }
-    gemini__fe_mul(f, z1z1, p->z, p->z);
-    gemini__fe_mul(f, z2z2, q->z, q->z);
-    gemini__fe_mul(f, u1, p->x, z2z2);
-    gemini__fe_mul(f, u2, q->x, z1z1);
-    gemini__fe_mul(f, s1, p->y, q->z);
-    gemini__fe_mul(f, s1, s1, z2z2);
-    gemini__fe_mul(f, s2, q->y, p->z);
-    gemini__fe_mul(f, s2, s2, z1z1);
-    gemini__fe_sub(f, h, u2, u1);
-    gemini__fe_sub(f, r, s2, s1);
-    if (gemini__fe_is_zero(f, h)) {
-        if (gemini__fe_is_zero(f, r)) gemini__pcurve_double(f, p);  /* p == q */
-        else memset(p->z, 0, sizeof p->z);                          /* p == -q */
-        return;
-    }
-    gemini__fe_mul(f, p->z, p->z, q->z);
-    gemini__fe_mul(f, p->z, p->z, h);                               /* z1 z2 h */
-    gemini__fe_mul(f, z1z1, h, h);                                  /* h^2 */
-    gemini__fe_mul(f, z2z2, h, z1z1);                               /* h^3 */
-    gemini__fe_mul(f, u1, u1, z1z1);                                /* v = u1 h^2 */
-    gemini__fe_mul(f, t, r, r);
-    gemini__fe_sub(f, t, t, z2z2);
-    gemini__fe_sub(f, t, t, u1);
-    gemini__fe_sub(f, p->x, t, u1);                                 /* r^2 - h^3 - 2v */
-    gemini__fe_sub(f, t, u1, p->x);
-    gemini__fe_mul(f, t, r, t);
-    gemini__fe_mul(f, s1, s1, z2z2);
-    gemini__fe_sub(f, p->y, t, s1);                                 /* r (v - x3) - s1 h^3 */
+    memset(p, 0, sizeof *p);
+    memcpy(p->y, pf->one, sizeof p->y);             /* (0 : 1 : 0) */
 }
 
-/* A big-endian scalar of at most 64n bits, not zero. */
-static int gemini__pcurve_scalar(const gemini__pfield *f, gemini__fe k, const unsigned char *b,
-                                 size_t len)
+/* The complete addition, as a program over registers: each step is op, destination, sources.
+   r = p + q for any two points; r may be p or q. */
+enum { GEMINI__PX, GEMINI__PY, GEMINI__PZ, GEMINI__QX, GEMINI__QY, GEMINI__QZ, GEMINI__B,
+       GEMINI__T0, GEMINI__T1, GEMINI__T2, GEMINI__T3, GEMINI__T4,
+       GEMINI__RX, GEMINI__RY, GEMINI__RZ, GEMINI__REGS };
+enum { GEMINI__MUL, GEMINI__ADD, GEMINI__SUB };
+
+static void gemini__pt_add(const gemini__pfield *pf, gemini__pt *r, const gemini__pt *p,
+                           const gemini__pt *q)
 {
+#define GEMINI__OP(op, d, a, b) {GEMINI__##op, GEMINI__##d, GEMINI__##a, GEMINI__##b}
+    static const unsigned char program[][4] = {
+        GEMINI__OP(MUL, T0, PX, QX), GEMINI__OP(MUL, T1, PY, QY), GEMINI__OP(MUL, T2, PZ, QZ),
+        GEMINI__OP(ADD, T3, PX, PY), GEMINI__OP(ADD, T4, QX, QY), GEMINI__OP(MUL, T3, T3, T4),
+        GEMINI__OP(ADD, T4, T0, T1), GEMINI__OP(SUB, T3, T3, T4), GEMINI__OP(ADD, T4, PY, PZ),
+        GEMINI__OP(ADD, RX, QY, QZ), GEMINI__OP(MUL, T4, T4, RX), GEMINI__OP(ADD, RX, T1, T2),
+        GEMINI__OP(SUB, T4, T4, RX), GEMINI__OP(ADD, RX, PX, PZ), GEMINI__OP(ADD, RY, QX, QZ),
+        GEMINI__OP(MUL, RX, RX, RY), GEMINI__OP(ADD, RY, T0, T2), GEMINI__OP(SUB, RY, RX, RY),
+        GEMINI__OP(MUL, RZ, B, T2),  GEMINI__OP(SUB, RX, RY, RZ), GEMINI__OP(ADD, RZ, RX, RX),
+        GEMINI__OP(ADD, RX, RX, RZ), GEMINI__OP(SUB, RZ, T1, RX), GEMINI__OP(ADD, RX, T1, RX),
+        GEMINI__OP(MUL, RY, B, RY),  GEMINI__OP(ADD, T1, T2, T2), GEMINI__OP(ADD, T2, T1, T2),
+        GEMINI__OP(SUB, RY, RY, T2), GEMINI__OP(SUB, RY, RY, T0), GEMINI__OP(ADD, T1, RY, RY),
+        GEMINI__OP(ADD, RY, T1, RY), GEMINI__OP(ADD, T1, T0, T0), GEMINI__OP(ADD, T0, T1, T0),
+        GEMINI__OP(SUB, T0, T0, T2), GEMINI__OP(MUL, T1, T4, RY), GEMINI__OP(MUL, T2, T0, RY),
+        GEMINI__OP(MUL, RY, RX, RZ), GEMINI__OP(ADD, RY, RY, T2), GEMINI__OP(MUL, RX, T3, RX),
+        GEMINI__OP(SUB, RX, RX, T1), GEMINI__OP(MUL, RZ, T4, RZ), GEMINI__OP(MUL, T1, T3, T0),
+        GEMINI__OP(ADD, RZ, RZ, T1)};
+#undef GEMINI__OP
+    gemini__fe reg[GEMINI__REGS];
     size_t i;
-    uint64_t any = 0;
-    memset(k, 0, sizeof(gemini__fe));
-    for (i = 0; i < len; i++) {
-        size_t bit = 8 * (len - 1 - i);
-        if (b[i] == 0) continue;
-        if (bit >= 64 * (size_t)f->n) return 0;
-        k[bit >> 6] |= (uint64_t)b[i] << (bit & 63);
-        any = 1;
+    memcpy(reg[GEMINI__PX], p, sizeof *p);
+    memcpy(reg[GEMINI__QX], q, sizeof *q);
+    memcpy(reg[GEMINI__B], pf->b, sizeof pf->b);
+    for (i = 0; i < sizeof program / sizeof program[0]; i++) {
+        const unsigned char *s = program[i];
+        if (s[0] == GEMINI__MUL) gemini__mn_mul(&pf->f, reg[s[1]], reg[s[2]], reg[s[3]]);
+        else if (s[0] == GEMINI__ADD) gemini__mn_add(&pf->f, reg[s[1]], reg[s[2]], reg[s[3]]);
+        else gemini__mn_sub(&pf->f, reg[s[1]], reg[s[2]], reg[s[3]]);
     }
-    return any != 0;
+    memcpy(r, reg[GEMINI__RX], sizeof *r);
 }
 
+/* r = kx a + ky b (scalars of n limbs), from the top bit: double, then add one of infinity, a,
+   b and a + b, picked with masks. */
+static void gemini__pt_mul2(const gemini__pfield *pf, gemini__pt *r, const gemini__pt *a,
+                            const uint64_t *kx, const gemini__pt *b, const uint64_t *ky)
+{
+    gemini__pt table[4], pick;
+    int i, j;
+    gemini__pt_infinity(pf, &table[0]);
+    table[1] = *a;
+    table[2] = *b;
+    gemini__pt_add(pf, &table[3], a, b);
+    *r = table[0];
+    for (i = 64 * pf->f.n - 1; i >= 0; i--) {
+        uint64_t sel = (kx[i >> 6] >> (i & 63) & 1) | (ky[i >> 6] >> (i & 63) & 1) << 1;
+        gemini__pt_add(pf, r, r, r);
+        memset(&pick, 0, sizeof pick);
+        for (j = 0; j < 4; j++) {
+            uint64_t mask = 0 - ((((uint64_t)j ^ sel) - 1) >> 63);  /* all ones when j = sel */
+            int k;
+            for (k = 0; k < GEMINI__LIMBS; k++) {
+                pick.x[k] |= table[j].x[k] & mask;
+                pick.y[k] |= table[j].y[k] & mask;
+                pick.z[k] |= table[j].z[k] & mask;
+            }
+        }
+        gemini__pt_add(pf, r, r, &pick);
+    }
+}
+
+/* The br_ec_impl calls for P-256 and P-384. mul() and mulgen() take the ECDHE secret: a scalar
+   of at most 8n bytes, below the order (as BearSSL's callers ensure). */
+static uint32_t gemini__pcurve_mul(const gemini__pcurve *c, unsigned char *G, size_t Glen,
+                                   const unsigned char *x, size_t xlen)
+{
+    gemini__pfield pf;
+    gemini__pt a, none, r;
+    gemini__fe k, zero = {0};
+    gemini__pfield_init(&pf, c);
+    if (Glen != 1 + 16 * (size_t)c->n || xlen > 8 * (size_t)c->n || !gemini__pt_decode(&pf, &a, G))
+        return 0;
+    gemini__mn_decode(k, c->n, x, xlen);
+    gemini__pt_infinity(&pf, &none);
+    gemini__pt_mul2(&pf, &r, &a, k, &none, zero);
+    return (uint32_t)gemini__pt_encode(&pf, G, &r);
+}
+
+/* A = x A + y B (B NULL: the generator), for signature checks: public data only. Scalars of at
+   most 8n bytes and not zero, as documented (BearSSL's codes answer a wrong point there). */
 static uint32_t gemini__pcurve_muladd(const gemini__pcurve *c, unsigned char *A,
                                       const unsigned char *B, size_t len, const unsigned char *x,
                                       size_t xlen, const unsigned char *y, size_t ylen)
 {
-    gemini__pfield f;
-    gemini__jac a, b, ab, r;
-    gemini__fe kx, ky, zi, zi2;
-    size_t glen, clen = 8 * (size_t)c->n;
-    int i;
-    gemini__pfield_init(&f, c);
-    if (len != 1 + 2 * clen || !gemini__pcurve_scalar(&f, kx, x, xlen)
-        || !gemini__pcurve_scalar(&f, ky, y, ylen))
-        return 0;                       /* as documented; BearSSL's codes answer a wrong point */
-    if (!B) B = br_ec_prime_i31.generator(c->curve, &glen);
-    if (!gemini__pcurve_decode(&f, &a, A) || !gemini__pcurve_decode(&f, &b, B)) return 0;
-    ab = a;
-    gemini__pcurve_add(&f, &ab, &b);
-    memset(&r, 0, sizeof r);
-    for (i = 64 * c->n - 1; i >= 0; i--) {
-        int bits = (int)(kx[i >> 6] >> (i & 63) & 1) | (int)(ky[i >> 6] >> (i & 63) & 1) << 1;
-        gemini__pcurve_double(&f, &r);
-        if (bits) gemini__pcurve_add(&f, &r, bits == 3 ? &ab : bits == 1 ? &a : &b);
+    gemini__pfield pf;
+    gemini__pt a, b, r;
+    gemini__fe kx, ky;
+    size_t clen = 8 * (size_t)c->n;
+    gemini__pfield_init(&pf, c);
+    if (len != 1 + 2 * clen || xlen > clen || ylen > clen) return 0;
+    gemini__mn_decode(kx, c->n, x, xlen);
+    gemini__mn_decode(ky, c->n, y, ylen);
+    if (gemini__mn_is_zero(c->n, kx) || gemini__mn_is_zero(c->n, ky)
+        || !gemini__pt_decode(&pf, &a, A) || !gemini__pt_decode(&pf, &b, B ? B : c->g))
+        return 0;
+    gemini__pt_mul2(&pf, &r, &a, kx, &b, ky);
+    return (uint32_t)gemini__pt_encode(&pf, A, &r);
+}
+
+/* ECDSA (ANSI X9.62; FIPS 186-4, 6.4): the signature is the DER SEQUENCE of r and s, each in
+   [1, n - 1]; the hash is cut to the order's length; the check is that the x of
+   (e/s) G + (r/s) Q is r mod n. The contract of BearSSL's br_ecdsa_vrfy (ASN.1 form). */
+static uint32_t gemini__ecdsa_vrfy(const br_ec_impl *impl, const void *hash, size_t hash_len,
+                                   const br_ec_public_key *pk, const void *sig, size_t sig_len)
+{
+    const gemini__pcurve *c = gemini__pcurve_of(pk->curve);
+    gemini__mont f;
+    gemini__der in, seq, r, s;
+    gemini__fe n, one, r2, rv, sv, e, w, t;
+    unsigned char u1[48], u2[48], q[97];
+    size_t clen;
+    (void)impl;
+    if (!c || pk->qlen != 1 + 16 * (size_t)c->n) return 0;
+    clen = 8 * (size_t)c->n;
+    in.p = (const unsigned char *)sig;
+    in.end = in.p + sig_len;
+    if (!gemini__der_get(&in, 0x30, &seq) || in.p != in.end || !gemini__der_uint(&seq, &r)
+        || !gemini__der_uint(&seq, &s) || seq.p != seq.end
+        || (size_t)(r.end - r.p) > clen || (size_t)(s.end - s.p) > clen) return 0;
+    gemini__mn_decode(n, c->n, c->order, clen);
+    gemini__mn_init(&f, n, c->n, one, r2);
+    gemini__mn_decode(rv, c->n, r.p, (size_t)(r.end - r.p));
+    gemini__mn_decode(sv, c->n, s.p, (size_t)(s.end - s.p));
+    gemini__mn_decode(e, c->n, (const unsigned char *)hash, hash_len < clen ? hash_len : clen);
+    if (gemini__mn_is_zero(c->n, rv) || gemini__mn_is_zero(c->n, sv)
+        || gemini__mn_reduce(&f, t, rv, 0) || gemini__mn_reduce(&f, t, sv, 0)) return 0;
+    gemini__mn_reduce(&f, e, e, 0);                 /* e < 2^8clen < 2n */
+    gemini__mn_mul(&f, w, sv, r2);
+    gemini__mn_invert(&f, w, w);                    /* 1/s, in Montgomery form */
+    gemini__mn_mul(&f, t, e, w);                    /* times a plain number: a plain number */
+    gemini__mn_encode(u1, clen, t);
+    gemini__mn_mul(&f, t, rv, w);
+    gemini__mn_encode(u2, clen, t);
+    memcpy(q, pk->q, pk->qlen);                     /* (r/s) Q + (e/s) G */
+    if (!gemini__pcurve_muladd(c, q, NULL, pk->qlen, u2, clen, u1, clen)) return 0;
+    gemini__mn_decode(t, c->n, q + 1, clen);
+    gemini__mn_reduce(&f, t, t, 0);                 /* x < p < 2n */
+    return memcmp(t, rv, clen) == 0;
+}
+
+/* PKCS #1 v1.5 (RFC 8017, 9.2): em = 00 01 FF..FF 00 T, at least eight FF, where T is the
+   hash alone when hash_oid is NULL, else its DigestInfo, with or without the NULL parameters.
+   hash_oid is BearSSL's form: its length, then the OID. */
+static uint32_t gemini__pkcs1_unpad(const unsigned char *em, size_t len,
+                                    const unsigned char *hash_oid, size_t hash_len,
+                                    unsigned char *hash_out)
+{
+    unsigned char head[40];
+    size_t hlen = 0, tlen, i;
+    int params;
+    for (params = 2; params >= 0; params -= 2) {    /* 05 00, or nothing */
+        if (hash_oid) {
+            size_t olen = hash_oid[0], inner = 2 + olen + (size_t)params;
+            if (olen > 24 || inner + 4 + hash_len > 127) return 0;
+            head[0] = 0x30;
+            head[1] = (unsigned char)(inner + 4 + hash_len);
+            head[2] = 0x30;
+            head[3] = (unsigned char)inner;
+            head[4] = 0x06;
+            memcpy(head + 5, hash_oid, olen + 1);
+            hlen = 6 + olen;
+            if (params) {
+                head[hlen++] = 0x05;
+                head[hlen++] = 0x00;
+            }
+            head[hlen++] = 0x04;
+            head[hlen++] = (unsigned char)hash_len;
+        }
+        tlen = hlen + hash_len;
+        if (len < tlen + 11 || em[0] != 0 || em[1] != 1 || em[len - tlen - 1] != 0) continue;
+        for (i = 2; i < len - tlen - 1 && em[i] == 0xFF; i++) {}
+        if (i == len - tlen - 1 && memcmp(em + i + 1, head, hlen) == 0) {
+            memcpy(hash_out, em + len - hash_len, hash_len);
+            return 1;
+        }
     }
-    if (gemini__fe_is_zero(&f, r.z)) return 0;
-    gemini__fe_invert(&f, zi, r.z);
-    gemini__fe_mul(&f, zi2, zi, zi);
-    gemini__fe_mul(&f, r.x, r.x, zi2);
-    gemini__fe_mul(&f, zi2, zi2, zi);
-    gemini__fe_mul(&f, r.y, r.y, zi2);
-    A[0] = 4;
-    gemini__fe_encode(&f, A + 1, r.x);
-    gemini__fe_encode(&f, A + 1 + clen, r.y);
+    return 0;
+}
+
+/* RSA signature check: x^e mod n, then the padding; the contract of BearSSL's
+   br_rsa_pkcs1_vrfy. x has the modulus's length, leading zeros of n not counted. */
+static uint32_t gemini__rsa_vrfy(const unsigned char *x, size_t xlen,
+                                 const unsigned char *hash_oid, size_t hash_len,
+                                 const br_rsa_public_key *pk, unsigned char *hash_out)
+{
+    uint64_t m[GEMINI__LIMBS_MAX], one[GEMINI__LIMBS_MAX], r2[GEMINI__LIMBS_MAX];
+    uint64_t v[GEMINI__LIMBS_MAX], e[GEMINI__LIMBS_MAX];
+    unsigned char em[8 * GEMINI__LIMBS_MAX];
+    const unsigned char *np = pk->n, *ep = pk->e;
+    size_t nlen = pk->nlen, elen = pk->elen;
+    gemini__mont f;
+    int n;
+    while (nlen > 0 && *np == 0) np++, nlen--;
+    while (elen > 0 && *ep == 0) ep++, elen--;
+    if (nlen < 2 || nlen > sizeof em || xlen != nlen || !(np[nlen - 1] & 1) || elen == 0
+        || elen > nlen) return 0;
+    n = (int)((nlen + 7) / 8);
+    gemini__mn_decode(m, n, np, nlen);
+    gemini__mn_init(&f, m, n, one, r2);
+    gemini__mn_decode(v, n, x, xlen);
+    if (gemini__mn_reduce(&f, e, v, 0)) return 0;   /* x >= n */
+    gemini__mn_decode(e, n, ep, elen);
+    gemini__mn_mul(&f, v, v, r2);
+    gemini__mn_pow(&f, v, v, e, n);
+    memset(e, 0, sizeof e);
+    e[0] = 1;
+    gemini__mn_mul(&f, v, v, e);                    /* out of Montgomery form */
+    gemini__mn_encode(em, nlen, v);
+    return gemini__pkcs1_unpad(em, nlen, hash_oid, hash_len, hash_out);
+}
+
+/* P-256 and P-384 as a br_ec_impl; the dispatcher below sends only those two curves here. */
+static const unsigned char *gemini__prime_generator(int curve, size_t *len)
+{
+    const gemini__pcurve *c = gemini__pcurve_of(curve);
+    *len = 1 + 16 * (size_t)c->n;
+    return c->g;
+}
+
+static const unsigned char *gemini__prime_order(int curve, size_t *len)
+{
+    const gemini__pcurve *c = gemini__pcurve_of(curve);
+    *len = 8 * (size_t)c->n;
+    return c->order;
+}
+
+static size_t gemini__prime_xoff(int curve, size_t *len)
+{
+    *len = 8 * (size_t)gemini__pcurve_of(curve)->n;
     return 1;
 }
-#endif /* GEMINI_TLS_SMALL */
+
+static uint32_t gemini__prime_mul(unsigned char *G, size_t Glen, const unsigned char *x,
+                                  size_t xlen, int curve)
+{
+    return gemini__pcurve_mul(gemini__pcurve_of(curve), G, Glen, x, xlen);
+}
+
+static size_t gemini__prime_mulgen(unsigned char *R, const unsigned char *x, size_t xlen, int curve)
+{
+    const gemini__pcurve *c = gemini__pcurve_of(curve);
+    size_t len = 1 + 16 * (size_t)c->n;
+    memcpy(R, c->g, len);
+    return gemini__pcurve_mul(c, R, len, x, xlen) ? len : 0;
+}
+
+static uint32_t gemini__prime_muladd(unsigned char *A, const unsigned char *B, size_t len,
+                                     const unsigned char *x, size_t xlen, const unsigned char *y,
+                                     size_t ylen, int curve)
+{
+    return gemini__pcurve_muladd(gemini__pcurve_of(curve), A, B, len, x, xlen, y, ylen);
+}
+
+static const br_ec_impl gemini__prime = {
+    (uint32_t)1 << BR_EC_secp256r1 | (uint32_t)1 << BR_EC_secp384r1, gemini__prime_generator,
+    gemini__prime_order, gemini__prime_xoff, gemini__prime_mul, gemini__prime_mulgen,
+    gemini__prime_muladd};
 #endif /* __SIZEOF_INT128__ */
 
 /* Only what Google's endpoints need, one implementation of each, so the linker drops the rest of
-   BearSSL (CBC, 3DES, RSA key exchange, the portable AES, the spare Poly1305 and RSA code):
+   BearSSL (CBC, 3DES, RSA key exchange, the portable AES, the spare Poly1305, its big-number
+   codes):
    - TLS 1.2, ECDHE with ECDSA or RSA certificates, SHA-256/384;
    - AES-GCM where the CPU has AES-NI and carry-less multiply, the fastest suite there; ChaCha20-
      Poly1305 always, the only suite offered on CPUs without them (constant-time and fast in C,
      where a portable AES is neither), with BearSSL's portable code on every CPU: its SSE2 code
      would be a second ChaCha20, for x86 CPUs that nearly all take AES-GCM;
-   - X25519 for the key exchange, with the code above; P-256 and P-384 for certificates and
-     signatures, their signatures checked by the code above too; everything else on those
-     curves (their key exchange, when a server will not take X25519) runs on BearSSL's generic
-     constant-time prime-curve code.
+   - the key exchange on X25519, P-256 or P-384, and RSA and ECDSA (P-256, P-384) signature
+     checks, all with the code above.
    GEMINI_TLS_SMALL is the smallest profile, for devices: ChaCha20-Poly1305 alone, with BearSSL's
-   portable constant-time code, and signatures checked by BearSSL's generic code: 10 KB less
-   code, 1.2 ms more per P-256 signature check and 2.7 ms more per P-384 one (a handshake with
-   Google's ECDSA chain checks two and one). Google's endpoints offer it.
-   Without 128-bit integers (32-bit targets) BearSSL's X25519 and P-256 codes take the place of
-   ours.
+   portable constant-time code; 8 KB less code. Google's endpoints offer it.
+   Without 128-bit integers (32-bit targets) BearSSL's X25519, P-256, generic prime-curve, RSA
+   and ECDSA codes take the place of ours.
    Define GEMINI_TLS_FULL for BearSSL's everything-included client profile instead. */
 static const br_ec_impl *gemini__ec_for(int curve)
 {
-#ifdef GEMINI__X25519_OWN
-    if (curve == BR_EC_curve25519) return &gemini__x25519;
+#ifdef GEMINI__CRYPTO_OWN
+    return curve == BR_EC_curve25519 ? &gemini__x25519 : &gemini__prime;
 #else
-    if (curve == BR_EC_curve25519) return &br_ec_c25519_m31;
+    return curve == BR_EC_curve25519 ? &br_ec_c25519_m31
+         : curve == BR_EC_secp256r1 ? &br_ec_p256_m31 : &br_ec_prime_i31;
 #endif
-#if !defined(GEMINI_TLS_SMALL) && !defined(GEMINI__ECDSA_OWN)
-    if (curve == BR_EC_secp256r1) return &br_ec_p256_m31;
-#endif
-    return &br_ec_prime_i31;
 }
 
 static const unsigned char *gemini__ec_generator(int curve, size_t *len)
@@ -4172,10 +4433,6 @@ static uint32_t gemini__ec_muladd(unsigned char *a, const unsigned char *b, size
                                   const unsigned char *x, size_t xlen, const unsigned char *y,
                                   size_t ylen, int curve)
 {
-#ifdef GEMINI__ECDSA_OWN
-    if (curve == BR_EC_secp256r1) return gemini__pcurve_muladd(&gemini__p256, a, b, len, x, xlen, y, ylen);
-    if (curve == BR_EC_secp384r1) return gemini__pcurve_muladd(&gemini__p384, a, b, len, x, xlen, y, ylen);
-#endif
     return gemini__ec_for(curve)->muladd(a, b, len, x, xlen, y, ylen, curve);
 }
 
@@ -4207,14 +4464,21 @@ static void gemini__tls_profile(gemini_client *c)
     const br_block_ctr_class *aes = br_aes_x86ni_ctr_get_vtable();
     br_ghash ghash = br_ghash_pclmul_get();
 #endif
+#ifdef GEMINI__CRYPTO_OWN
+    br_rsa_pkcs1_vrfy rsa = gemini__rsa_vrfy;
+    br_ecdsa_vrfy ecdsa = gemini__ecdsa_vrfy;
+#else
+    br_rsa_pkcs1_vrfy rsa = br_rsa_i31_pkcs1_vrfy;
+    br_ecdsa_vrfy ecdsa = br_ecdsa_i31_vrfy_asn1;
+#endif
     int aes_gcm = aes != NULL && ghash != 0;
     br_ssl_client_zero(&c->ssl);
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     br_ssl_engine_set_suites(eng, suites + (aes_gcm ? 0 : AES_SUITES),
                              sizeof suites / sizeof suites[0] - (aes_gcm ? 0 : AES_SUITES));
     br_ssl_engine_set_ec(eng, &gemini__ec);
-    br_ssl_engine_set_rsavrfy(eng, &br_rsa_i31_pkcs1_vrfy);
-    br_ssl_engine_set_ecdsa(eng, &br_ecdsa_i31_vrfy_asn1);
+    br_ssl_engine_set_rsavrfy(eng, rsa);
+    br_ssl_engine_set_ecdsa(eng, ecdsa);
     br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
     br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
     br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
@@ -4230,8 +4494,8 @@ static void gemini__tls_profile(gemini_client *c)
     br_x509_minimal_init(xc, &br_sha256_vtable, c->ta, c->ta_count);
     br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
     br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
-    br_x509_minimal_set_rsa(xc, &br_rsa_i31_pkcs1_vrfy);
-    br_x509_minimal_set_ecdsa(xc, &gemini__ec, &br_ecdsa_i31_vrfy_asn1);
+    br_x509_minimal_set_rsa(xc, rsa);
+    br_x509_minimal_set_ecdsa(xc, &gemini__ec, ecdsa);
     br_ssl_engine_set_x509(eng, &xc->vtable);
 }
 #endif
@@ -4291,8 +4555,6 @@ static void gemini__buf_add(void *ctx, const void *data, size_t len)
     b->len += len;
 }
 
-/* DER bytes still to read: [p, end). */
-typedef struct gemini__der { const unsigned char *p, *end; } gemini__der;
 
 /* What a trust anchor takes from a certificate; the pointers point into its DER. */
 typedef struct gemini__cert {
@@ -4309,43 +4571,10 @@ static const unsigned char gemini__oid_p384[] = {5, 0x2B, 0x81, 0x04, 0x00, 0x22
 static const unsigned char gemini__oid_p521[] = {5, 0x2B, 0x81, 0x04, 0x00, 0x23};
 static const unsigned char gemini__oid_basic[] = {3, 0x55, 0x1D, 0x13};  /* basicConstraints */
 
-/* The tag byte a BearSSL decoder accepts: universal or context class, tag number below 31. */
-static int gemini__der_tag_ok(unsigned tag) { return !(tag & 0x40) && (tag & 0x1F) != 0x1F; }
-
-/* Reads one element: *val gets its contents, *in moves past it. The length is definite, below
-   2^31 and within *in (long forms may have leading zeros, as BearSSL allows). Returns the tag
-   byte, or -1. */
-static int gemini__der_next(gemini__der *in, gemini__der *val)
-{
-    size_t len, n;
-    unsigned tag;
-    if (in->end - in->p < 2) return -1;
-    tag = in->p[0];
-    len = in->p[1];
-    in->p += 2;
-    if (!gemini__der_tag_ok(tag) || len == 0x80) return -1;
-    if (len > 0x80) {
-        for (n = len - 0x80, len = 0; n > 0; n--) {
-            if (in->p == in->end || len > 0x7FFFFF) return -1;
-            len = len << 8 | *in->p++;
-        }
-    }
-    if (len > (size_t)(in->end - in->p)) return -1;
-    val->p = in->p;
-    val->end = in->p + len;
-    in->p = val->end;
-    return (int)tag;
-}
-
 /* Like gemini__der_next, 0x100 when *in is used up. */
 static int gemini__der_next_or_end(gemini__der *in, gemini__der *val)
 {
     return in->p == in->end ? 0x100 : gemini__der_next(in, val);
-}
-
-static int gemini__der_get(gemini__der *in, int tag, gemini__der *val)
-{
-    return gemini__der_next(in, val) == tag;
 }
 
 static int gemini__der_is(const gemini__der *v, const unsigned char *oid)
@@ -4358,14 +4587,6 @@ static int gemini__der_bits(gemini__der *in, gemini__der *v)
 {
     if (!gemini__der_get(in, 0x03, v) || v->p == v->end || *v->p != 0) return 0;
     v->p++;
-    return 1;
-}
-
-/* A non-negative INTEGER, its leading zero bytes dropped (BearSSL's form of n and e). */
-static int gemini__der_uint(gemini__der *in, gemini__der *v)
-{
-    if (!gemini__der_get(in, 0x02, v) || v->p == v->end || *v->p >= 0x80) return 0;
-    while (v->p < v->end && *v->p == 0) v->p++;
     return 1;
 }
 

@@ -131,7 +131,7 @@ static void test_against_bearssl(void)
 
 #endif
 
-#ifdef GEMINI__ECDSA_OWN
+#ifdef GEMINI__CRYPTO_OWN
 
 /* The curve under test: its id, the coordinate length, BearSSL's codes to compare with (the
    specialised one first, for making points), and the library's description of it. */
@@ -322,7 +322,7 @@ int main(void)
     test_run("x25519 RFC 7748 vectors", test_rfc7748_vectors);
     test_run("x25519 against BearSSL", test_against_bearssl);
 #endif
-#ifdef GEMINI__ECDSA_OWN
+#ifdef GEMINI__CRYPTO_OWN
     {
         static const struct {
             const char *name;

@@ -44,7 +44,7 @@ static void check_x25519(const uint8_t *data, size_t size)
 }
 #endif
 
-#if defined(GEMINI__ECDSA_OWN)
+#if defined(GEMINI__CRYPTO_OWN)
 static void check_prime(int curve, size_t clen, int how, size_t change, const uint8_t *data,
                         size_t size)
 {
@@ -103,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #if defined(GEMINI__X25519_OWN)
     if (pick == 0) check_x25519(data, size);
 #endif
-#if defined(GEMINI__ECDSA_OWN)
+#if defined(GEMINI__CRYPTO_OWN)
     if (pick == 1) check_prime(BR_EC_secp256r1, 32, how, change * 257, data, size);
     if (pick == 2) check_prime(BR_EC_secp384r1, 48, how, change * 257, data, size);
 #endif
