@@ -3604,230 +3604,6 @@ static int gemini__der_uint(gemini__der *in, gemini__der *v)
 #define GEMINI__X25519_OWN 1
 __extension__ typedef unsigned __int128 gemini__u128;
 
-/* ---- X25519 (RFC 7748) ----
-   The key exchange Google's endpoints choose. Field elements mod 2^255 - 19 as five 51-bit
-   limbs; the Montgomery ladder with a masked swap, so the secret scalar decides no branch and no
-   address. 0.08 ms a multiplication here, where BearSSL's m31 code takes 0.14 and is 1.5 KB
-   more code. Same interface as BearSSL's X25519 codes: the scalar is 32 bytes, little-endian,
-   clamped as the RFC says; order() is 2^255 - 1, for any 32 bytes make a key. */
-typedef uint64_t gemini__f25[5];
-#define GEMINI__M51 (((uint64_t)1 << 51) - 1)
-
-static void gemini__f25_add(gemini__f25 r, const gemini__f25 a, const gemini__f25 b)
-{
-    int i;
-    for (i = 0; i < 5; i++) r[i] = a[i] + b[i];
-}
-
-/* r = a - b + 2p, limb by limb: never below zero for inputs under 2^52. */
-static void gemini__f25_sub(gemini__f25 r, const gemini__f25 a, const gemini__f25 b)
-{
-    int i;
-    for (i = 0; i < 5; i++) r[i] = a[i] + (2 * GEMINI__M51 - (i == 0 ? 36 : 0)) - b[i];
-}
-
-/* r = a * b, limbs carried back under 2^51 (r[1] may reach 2^51 + 2^16); inputs under 2^54.
-   Written out: as two loops, gcc keeps the index arithmetic and the whole ladder runs slower
-   than BearSSL's 31-bit code. A limb product past 2^255 comes back times 19 (2^255 = 19). */
-static void gemini__f25_mul(gemini__f25 r, const gemini__f25 a, const gemini__f25 b)
-{
-#define GEMINI__MUL(x, y) ((gemini__u128)(x) * (y))
-    uint64_t b1 = 19 * b[1], b2 = 19 * b[2], b3 = 19 * b[3], b4 = 19 * b[4];
-    gemini__u128 t[5], c;
-    int i;
-    t[0] = GEMINI__MUL(a[0], b[0]) + GEMINI__MUL(a[1], b4) + GEMINI__MUL(a[2], b3)
-         + GEMINI__MUL(a[3], b2) + GEMINI__MUL(a[4], b1);
-    t[1] = GEMINI__MUL(a[0], b[1]) + GEMINI__MUL(a[1], b[0]) + GEMINI__MUL(a[2], b4)
-         + GEMINI__MUL(a[3], b3) + GEMINI__MUL(a[4], b2);
-    t[2] = GEMINI__MUL(a[0], b[2]) + GEMINI__MUL(a[1], b[1]) + GEMINI__MUL(a[2], b[0])
-         + GEMINI__MUL(a[3], b4) + GEMINI__MUL(a[4], b3);
-    t[3] = GEMINI__MUL(a[0], b[3]) + GEMINI__MUL(a[1], b[2]) + GEMINI__MUL(a[2], b[1])
-         + GEMINI__MUL(a[3], b[0]) + GEMINI__MUL(a[4], b4);
-    t[4] = GEMINI__MUL(a[0], b[4]) + GEMINI__MUL(a[1], b[3]) + GEMINI__MUL(a[2], b[2])
-         + GEMINI__MUL(a[3], b[1]) + GEMINI__MUL(a[4], b[0]);
-#undef GEMINI__MUL
-    for (i = 0; i < 4; i++) {
-        t[i + 1] += (uint64_t)(t[i] >> 51);
-        r[i] = (uint64_t)t[i] & GEMINI__M51;
-    }
-    r[4] = (uint64_t)t[4] & GEMINI__M51;
-    c = (t[4] >> 51) * 19 + r[0];
-    r[0] = (uint64_t)c & GEMINI__M51;
-    r[1] += (uint64_t)(c >> 51);
-}
-
-static void gemini__f25_swap(gemini__f25 a, gemini__f25 b, uint64_t bit)
-{
-    uint64_t mask = 0 - bit, t;
-    int i;
-    for (i = 0; i < 5; i++) {
-        t = mask & (a[i] ^ b[i]);
-        a[i] ^= t;
-        b[i] ^= t;
-    }
-}
-
-/* The canonical 32 bytes of a (below 2p with limbs under 2^52, as gemini__f25_mul leaves them). */
-static void gemini__f25_encode(unsigned char out[32], const gemini__f25 a)
-{
-    uint64_t t[5], q;
-    int i, k;
-    memcpy(t, a, sizeof t);
-    for (k = 0; k < 2; k++) {                       /* limbs under 2^51, value under 2^255 */
-        for (i = 0; i < 4; i++) {
-            t[i + 1] += t[i] >> 51;
-            t[i] &= GEMINI__M51;
-        }
-        t[0] += 19 * (t[4] >> 51);
-        t[4] &= GEMINI__M51;
-    }
-    q = (t[0] + 19) >> 51;                          /* q = 1 when t >= p */
-    for (i = 1; i < 5; i++) q = (t[i] + q) >> 51;
-    t[0] += 19 * q;                                 /* t - p = t + 19 - 2^255 */
-    for (i = 0; i < 4; i++) {
-        t[i + 1] += t[i] >> 51;
-        t[i] &= GEMINI__M51;
-    }
-    t[4] &= GEMINI__M51;
-    for (k = 0; k < 32; k++) {
-        size_t bit = (size_t)k * 8, limb = bit / 51, shift = bit % 51;
-        uint64_t v = t[limb] >> shift;
-        if (shift > 43 && limb < 4) v |= t[limb + 1] << (51 - shift);
-        out[k] = (unsigned char)v;
-    }
-}
-
-/* u from its 32 little-endian bytes, the top bit ignored (RFC 7748, 5). */
-static void gemini__f25_decode(gemini__f25 r, const unsigned char *b)
-{
-    int i, bit;
-    for (i = 0; i < 5; i++) {
-        r[i] = 0;
-        for (bit = 0; bit < 51 && 51 * i + bit < 255; bit++) {
-            int at = 51 * i + bit;
-            r[i] |= (uint64_t)(b[at >> 3] >> (at & 7) & 1) << bit;
-        }
-    }
-}
-
-/* r = a^(p - 2) = 1 / a (Fermat): p - 2 = 2^255 - 21 has every bit below 255 set but 2 and 4,
-   a fixed pattern, so the time does not depend on a. */
-static void gemini__f25_invert(gemini__f25 r, const gemini__f25 a)
-{
-    gemini__f25 t;
-    int i;
-    memcpy(t, a, sizeof t);
-    for (i = 253; i >= 0; i--) {
-        gemini__f25_mul(t, t, t);
-        if (i != 2 && i != 4) gemini__f25_mul(t, t, a);
-    }
-    memcpy(r, t, sizeof t);
-}
-
-/* One rung of the Montgomery ladder (RFC 7748, 5): (x2 : z2) doubled, (x3 : z3) becomes the
-   sum of the two, whose difference is the point x1. */
-static void gemini__x25519_rung(gemini__f25 x2, gemini__f25 z2, gemini__f25 x3, gemini__f25 z3,
-                                const gemini__f25 x1)
-{
-    static const gemini__f25 a24 = {121665, 0, 0, 0, 0};
-    gemini__f25 a, aa, b, bb, e, c, d, da, cb;
-    gemini__f25_add(a, x2, z2);
-    gemini__f25_mul(aa, a, a);
-    gemini__f25_sub(b, x2, z2);
-    gemini__f25_mul(bb, b, b);
-    gemini__f25_sub(e, aa, bb);
-    gemini__f25_add(c, x3, z3);
-    gemini__f25_sub(d, x3, z3);
-    gemini__f25_mul(da, d, a);
-    gemini__f25_mul(cb, c, b);
-    gemini__f25_add(x3, da, cb);
-    gemini__f25_mul(x3, x3, x3);
-    gemini__f25_sub(z3, da, cb);
-    gemini__f25_mul(z3, z3, z3);
-    gemini__f25_mul(z3, z3, x1);
-    gemini__f25_mul(x2, aa, bb);
-    gemini__f25_mul(z2, a24, e);
-    gemini__f25_add(z2, z2, aa);
-    gemini__f25_mul(z2, z2, e);
-}
-
-static uint32_t gemini__x25519_mul(unsigned char *G, size_t Glen, const unsigned char *x,
-                                   size_t xlen, int curve)
-{
-    gemini__f25 x1, x2 = {1, 0, 0, 0, 0}, z2 = {0, 0, 0, 0, 0}, x3, z3 = {1, 0, 0, 0, 0};
-    unsigned char k[32], zero = 0;
-    uint64_t swap = 0;
-    int i;
-    (void)curve;
-    if (Glen != 32 || xlen > 32) return 0;
-    memset(k, 0, sizeof k);
-    memcpy(k, x, xlen);
-    k[0] &= 248;                                    /* clamped (RFC 7748, 5) */
-    k[31] = (unsigned char)((k[31] & 127) | 64);
-    gemini__f25_decode(x1, G);
-    memcpy(x3, x1, sizeof x3);
-    for (i = 254; i >= 0; i--) {
-        uint64_t bit = (uint64_t)(k[i >> 3] >> (i & 7) & 1);
-        swap ^= bit;                                /* masked: no branch on the secret */
-        gemini__f25_swap(x2, x3, swap);
-        gemini__f25_swap(z2, z3, swap);
-        swap = bit;
-        gemini__x25519_rung(x2, z2, x3, z3, x1);
-    }
-    gemini__f25_swap(x2, x3, swap);
-    gemini__f25_swap(z2, z3, swap);
-    gemini__f25_invert(z2, z2);
-    gemini__f25_mul(x2, x2, z2);
-    gemini__f25_encode(G, x2);
-    for (i = 0; i < 32; i++) zero |= G[i];
-    return (uint32_t)(zero + 0xFFu) >> 8;           /* 0 for an all-zero secret (RFC 8422) */
-}
-
-static const unsigned char gemini__x25519_base[32] = {9};
-static const unsigned char gemini__x25519_order[32] = {
-    0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-
-static const unsigned char *gemini__x25519_generator(int curve, size_t *len)
-{
-    (void)curve;
-    *len = 32;
-    return gemini__x25519_base;
-}
-
-static const unsigned char *gemini__x25519_order_of(int curve, size_t *len)
-{
-    (void)curve;
-    *len = 32;
-    return gemini__x25519_order;
-}
-
-static size_t gemini__x25519_xoff(int curve, size_t *len)
-{
-    (void)curve;
-    *len = 32;
-    return 0;
-}
-
-static size_t gemini__x25519_mulgen(unsigned char *R, const unsigned char *x, size_t xlen,
-                                    int curve)
-{
-    memcpy(R, gemini__x25519_base, 32);
-    return gemini__x25519_mul(R, 32, x, xlen, curve) ? 32 : 0;
-}
-
-static uint32_t gemini__x25519_muladd(unsigned char *A, const unsigned char *B, size_t len,
-                                      const unsigned char *x, size_t xlen,
-                                      const unsigned char *y, size_t ylen, int curve)
-{
-    (void)A, (void)B, (void)len, (void)x, (void)xlen, (void)y, (void)ylen, (void)curve;
-    return 0;                                       /* no signatures on this curve */
-}
-
-static const br_ec_impl gemini__x25519 = {
-    (uint32_t)1 << BR_EC_curve25519, gemini__x25519_generator, gemini__x25519_order_of,
-    gemini__x25519_xoff, gemini__x25519_mul, gemini__x25519_mulgen, gemini__x25519_muladd};
-
 #define GEMINI__CRYPTO_OWN 1
 /* ---- Montgomery arithmetic: P-256, P-384 and RSA ----
    Numbers as 64-bit limbs, low limb first, below an odd modulus m of n limbs, in Montgomery
@@ -3848,16 +3624,15 @@ typedef struct gemini__mont {
 static uint64_t gemini__mn_reduce(const gemini__mont *f, uint64_t *r, const uint64_t *t,
                                   uint64_t hi)
 {
-    uint64_t borrow = 0, mask;
+    uint64_t d[GEMINI__LIMBS_MAX], borrow = 0, mask;
     int i;
-    for (i = 0; i < f->n; i++) borrow = (uint64_t)(((gemini__u128)t[i] - f->m[i] - borrow) >> 127);
-    mask = 0 - ((borrow ^ 1) | hi);
-    borrow = 0;
     for (i = 0; i < f->n; i++) {
-        gemini__u128 v = (gemini__u128)t[i] - (f->m[i] & mask) - borrow;
-        r[i] = (uint64_t)v;
+        gemini__u128 v = (gemini__u128)t[i] - f->m[i] - borrow;
+        d[i] = (uint64_t)v;
         borrow = (uint64_t)(v >> 127);
     }
+    mask = 0 - ((borrow ^ 1) | hi);                 /* all ones: t - m it is */
+    for (i = 0; i < f->n; i++) r[i] = t[i] ^ ((t[i] ^ d[i]) & mask);
     return mask & 1;
 }
 
@@ -3989,14 +3764,168 @@ static int gemini__mn_is_zero(int n, const uint64_t *a)
     return any == 0;
 }
 
+/* Straight-line formulas as programs over a file of registers (field elements): each step is
+   an operation, its destination and its two sources. A table of steps is a quarter of the
+   code the calls would take, and reads as the formula it comes from. */
+enum { GEMINI__MUL, GEMINI__ADD, GEMINI__SUB };
+#define GEMINI__OP(op, d, a, b) {GEMINI__##op, GEMINI__##d, GEMINI__##a, GEMINI__##b}
+#define GEMINI__LIMBS 6
+typedef uint64_t gemini__fe[GEMINI__LIMBS];     /* a field element; the unused top limbs are 0 */
+
+static void gemini__mn_run(const gemini__mont *f, gemini__fe *reg, const unsigned char (*step)[4],
+                           size_t steps)
+{
+    size_t i;
+    for (i = 0; i < steps; i++) {
+        const unsigned char *s = step[i];
+        if (s[0] == GEMINI__MUL) gemini__mn_mul(f, reg[s[1]], reg[s[2]], reg[s[3]]);
+        else if (s[0] == GEMINI__ADD) gemini__mn_add(f, reg[s[1]], reg[s[2]], reg[s[3]]);
+        else gemini__mn_sub(f, reg[s[1]], reg[s[2]], reg[s[3]]);
+    }
+}
+
+/* The registers of the X25519 ladder's rung, then those of the complete point addition. */
+enum { GEMINI__X1, GEMINI__X2, GEMINI__Z2, GEMINI__X3, GEMINI__Z3, GEMINI__A24, GEMINI__LA,
+       GEMINI__LAA, GEMINI__LB, GEMINI__LBB, GEMINI__LE, GEMINI__LC, GEMINI__LD, GEMINI__LDA,
+       GEMINI__LCB, GEMINI__LADDER_REGS };
+enum { GEMINI__PX, GEMINI__PY, GEMINI__PZ, GEMINI__QX, GEMINI__QY, GEMINI__QZ, GEMINI__B,
+       GEMINI__T0, GEMINI__T1, GEMINI__T2, GEMINI__T3, GEMINI__T4,
+       GEMINI__RX, GEMINI__RY, GEMINI__RZ, GEMINI__ADD_REGS };
+
+/* ---- X25519 (RFC 7748) ----
+   The key exchange Google's endpoints choose: the Montgomery ladder over the Montgomery
+   arithmetic above (p = 2^255 - 19 in four limbs), with a masked swap, so the secret scalar
+   decides no branch and no address. Same interface as BearSSL's X25519 codes: the scalar is 32
+   bytes, little-endian, clamped as the RFC says; order() is 2^255 - 1, for any 32 bytes make a
+   key. */
+static const uint64_t gemini__p25519[4] = {
+    0xFFFFFFFFFFFFFFEDu, 0xFFFFFFFFFFFFFFFFu, 0xFFFFFFFFFFFFFFFFu, 0x7FFFFFFFFFFFFFFFu};
+
+/* 32 bytes between little-endian (X25519's order) and big-endian (gemini__mn_decode's). */
+static void gemini__reverse32(unsigned char *out, const unsigned char *in)
+{
+    int i;
+    for (i = 0; i < 32; i++) out[i] = in[31 - i];
+}
+
+static void gemini__mn_swap(int n, uint64_t *a, uint64_t *b, uint64_t bit)
+{
+    uint64_t mask = 0 - bit, t;
+    int i;
+    for (i = 0; i < n; i++) {
+        t = mask & (a[i] ^ b[i]);
+        a[i] ^= t;
+        b[i] ^= t;
+    }
+}
+
+static uint32_t gemini__x25519_mul(unsigned char *G, size_t Glen, const unsigned char *x,
+                                   size_t xlen, int curve)
+{
+    /* One rung of the ladder (RFC 7748, 5): (x2 : z2) doubled, (x3 : z3) becomes the sum of
+       the two, whose difference is the point x1. */
+    static const unsigned char rung[][4] = {
+        GEMINI__OP(ADD, LA, X2, Z2),    GEMINI__OP(MUL, LAA, LA, LA),   GEMINI__OP(SUB, LB, X2, Z2),
+        GEMINI__OP(MUL, LBB, LB, LB),   GEMINI__OP(SUB, LE, LAA, LBB),  GEMINI__OP(ADD, LC, X3, Z3),
+        GEMINI__OP(SUB, LD, X3, Z3),    GEMINI__OP(MUL, LDA, LD, LA),   GEMINI__OP(MUL, LCB, LC, LB),
+        GEMINI__OP(ADD, X3, LDA, LCB),  GEMINI__OP(MUL, X3, X3, X3),    GEMINI__OP(SUB, Z3, LDA, LCB),
+        GEMINI__OP(MUL, Z3, Z3, Z3),    GEMINI__OP(MUL, Z3, Z3, X1),    GEMINI__OP(MUL, X2, LAA, LBB),
+        GEMINI__OP(MUL, Z2, A24, LE),   GEMINI__OP(ADD, Z2, Z2, LAA),   GEMINI__OP(MUL, Z2, Z2, LE)};
+    static const gemini__fe a24 = {121665};
+    gemini__mont f;
+    gemini__fe reg[GEMINI__LADDER_REGS], r2;
+    unsigned char k[32], b[32], zero = 0;
+    uint64_t swap = 0;
+    int i;
+    (void)curve;
+    if (Glen != 32 || xlen > 32) return 0;
+    memset(k, 0, sizeof k);
+    memcpy(k, x, xlen);
+    k[0] &= 248;                                    /* clamped (RFC 7748, 5) */
+    k[31] = (unsigned char)((k[31] & 127) | 64);
+    memset(reg, 0, sizeof reg);
+    gemini__mn_init(&f, gemini__p25519, 4, reg[GEMINI__X2], r2);
+    gemini__reverse32(b, G);
+    b[0] &= 127;                                    /* the top bit is ignored */
+    gemini__mn_decode(reg[GEMINI__X1], 4, b, 32);
+    gemini__mn_reduce(&f, reg[GEMINI__X1], reg[GEMINI__X1], 0);     /* u may be p or more */
+    gemini__mn_mul(&f, reg[GEMINI__X1], reg[GEMINI__X1], r2);
+    gemini__mn_mul(&f, reg[GEMINI__A24], a24, r2);
+    memcpy(reg[GEMINI__X3], reg[GEMINI__X1], sizeof reg[0]);
+    memcpy(reg[GEMINI__Z3], reg[GEMINI__X2], sizeof reg[0]);        /* x2 = z3 = 1, z2 = 0 */
+    for (i = 254; i >= 0; i--) {
+        uint64_t bit = (uint64_t)(k[i >> 3] >> (i & 7) & 1);
+        swap ^= bit;                                /* masked: no branch on the secret */
+        gemini__mn_swap(4, reg[GEMINI__X2], reg[GEMINI__X3], swap);
+        gemini__mn_swap(4, reg[GEMINI__Z2], reg[GEMINI__Z3], swap);
+        swap = bit;
+        gemini__mn_run(&f, reg, rung, sizeof rung / sizeof rung[0]);
+    }
+    gemini__mn_swap(4, reg[GEMINI__X2], reg[GEMINI__X3], swap);
+    gemini__mn_swap(4, reg[GEMINI__Z2], reg[GEMINI__Z3], swap);
+    gemini__mn_invert(&f, reg[GEMINI__Z2], reg[GEMINI__Z2]);
+    gemini__mn_mul(&f, reg[GEMINI__X2], reg[GEMINI__X2], reg[GEMINI__Z2]);
+    memset(reg[GEMINI__Z2], 0, sizeof reg[0]);
+    reg[GEMINI__Z2][0] = 1;
+    gemini__mn_mul(&f, reg[GEMINI__X2], reg[GEMINI__X2], reg[GEMINI__Z2]);  /* out of the form */
+    gemini__mn_encode(b, 32, reg[GEMINI__X2]);
+    gemini__reverse32(G, b);
+    for (i = 0; i < 32; i++) zero |= G[i];
+    return (uint32_t)(zero + 0xFFu) >> 8;           /* 0 for an all-zero secret (RFC 8422) */
+}
+
+static const unsigned char gemini__x25519_base[32] = {9};
+static const unsigned char gemini__x25519_order[32] = {
+    0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+static const unsigned char *gemini__x25519_generator(int curve, size_t *len)
+{
+    (void)curve;
+    *len = 32;
+    return gemini__x25519_base;
+}
+
+static const unsigned char *gemini__x25519_order_of(int curve, size_t *len)
+{
+    (void)curve;
+    *len = 32;
+    return gemini__x25519_order;
+}
+
+static size_t gemini__x25519_xoff(int curve, size_t *len)
+{
+    (void)curve;
+    *len = 32;
+    return 0;
+}
+
+static size_t gemini__x25519_mulgen(unsigned char *R, const unsigned char *x, size_t xlen,
+                                    int curve)
+{
+    memcpy(R, gemini__x25519_base, 32);
+    return gemini__x25519_mul(R, 32, x, xlen, curve) ? 32 : 0;
+}
+
+static uint32_t gemini__x25519_muladd(unsigned char *A, const unsigned char *B, size_t len,
+                                      const unsigned char *x, size_t xlen,
+                                      const unsigned char *y, size_t ylen, int curve)
+{
+    (void)A, (void)B, (void)len, (void)x, (void)xlen, (void)y, (void)ylen, (void)curve;
+    return 0;                                       /* no signatures on this curve */
+}
+
+static const br_ec_impl gemini__x25519 = {
+    (uint32_t)1 << BR_EC_curve25519, gemini__x25519_generator, gemini__x25519_order_of,
+    gemini__x25519_xoff, gemini__x25519_mul, gemini__x25519_mulgen, gemini__x25519_muladd};
+
+
 /* ---- P-256 and P-384 ----
    The key exchange when a server will not take X25519, and every ECDSA check (Google's chain
    is P-256 under a P-384 root). Points in projective coordinates (X : Y : Z), added with the
    complete formula of Renes, Costello and Batina (2015, algorithm 4, a = -3): one formula for
    every pair of points, the equal, the opposite and the infinite included, so a scalar
    multiplication is the same sequence of operations whatever the scalar. */
-#define GEMINI__LIMBS 6
-typedef uint64_t gemini__fe[GEMINI__LIMBS];     /* a field element; the unused top limbs are 0 */
 typedef struct gemini__pcurve {
     int curve;                  /* BR_EC_secp256r1 or BR_EC_secp384r1 */
     int n;                      /* limbs */
@@ -4109,17 +4038,10 @@ static void gemini__pt_infinity(const gemini__pfield *pf, gemini__pt *p)
     memcpy(p->y, pf->one, sizeof p->y);             /* (0 : 1 : 0) */
 }
 
-/* The complete addition, as a program over registers: each step is op, destination, sources.
-   r = p + q for any two points; r may be p or q. */
-enum { GEMINI__PX, GEMINI__PY, GEMINI__PZ, GEMINI__QX, GEMINI__QY, GEMINI__QZ, GEMINI__B,
-       GEMINI__T0, GEMINI__T1, GEMINI__T2, GEMINI__T3, GEMINI__T4,
-       GEMINI__RX, GEMINI__RY, GEMINI__RZ, GEMINI__REGS };
-enum { GEMINI__MUL, GEMINI__ADD, GEMINI__SUB };
-
+/* The complete addition: r = p + q for any two points; r may be p or q. */
 static void gemini__pt_add(const gemini__pfield *pf, gemini__pt *r, const gemini__pt *p,
                            const gemini__pt *q)
 {
-#define GEMINI__OP(op, d, a, b) {GEMINI__##op, GEMINI__##d, GEMINI__##a, GEMINI__##b}
     static const unsigned char program[][4] = {
         GEMINI__OP(MUL, T0, PX, QX), GEMINI__OP(MUL, T1, PY, QY), GEMINI__OP(MUL, T2, PZ, QZ),
         GEMINI__OP(ADD, T3, PX, PY), GEMINI__OP(ADD, T4, QX, QY), GEMINI__OP(MUL, T3, T3, T4),
@@ -4136,40 +4058,32 @@ static void gemini__pt_add(const gemini__pfield *pf, gemini__pt *r, const gemini
         GEMINI__OP(MUL, RY, RX, RZ), GEMINI__OP(ADD, RY, RY, T2), GEMINI__OP(MUL, RX, T3, RX),
         GEMINI__OP(SUB, RX, RX, T1), GEMINI__OP(MUL, RZ, T4, RZ), GEMINI__OP(MUL, T1, T3, T0),
         GEMINI__OP(ADD, RZ, RZ, T1)};
-#undef GEMINI__OP
-    gemini__fe reg[GEMINI__REGS];
-    size_t i;
+    gemini__fe reg[GEMINI__ADD_REGS];
     memcpy(reg[GEMINI__PX], p, sizeof *p);
     memcpy(reg[GEMINI__QX], q, sizeof *q);
     memcpy(reg[GEMINI__B], pf->b, sizeof pf->b);
-    for (i = 0; i < sizeof program / sizeof program[0]; i++) {
-        const unsigned char *s = program[i];
-        if (s[0] == GEMINI__MUL) gemini__mn_mul(&pf->f, reg[s[1]], reg[s[2]], reg[s[3]]);
-        else if (s[0] == GEMINI__ADD) gemini__mn_add(&pf->f, reg[s[1]], reg[s[2]], reg[s[3]]);
-        else gemini__mn_sub(&pf->f, reg[s[1]], reg[s[2]], reg[s[3]]);
-    }
+    gemini__mn_run(&pf->f, reg, program, sizeof program / sizeof program[0]);
     memcpy(r, reg[GEMINI__RX], sizeof *r);
 }
 
-/* r = kx a + ky b (scalars of n limbs), from the top bit: double, then add one of infinity, a,
-   b and a + b, picked with masks. */
+/* r = kx a + ky b (scalars of n limbs), two bits of each at a time from the top: double
+   twice, then add one of the sixteen i a + j b (i, j below 4; infinity among them), picked
+   with masks. */
 static void gemini__pt_mul2(const gemini__pfield *pf, gemini__pt *r, const gemini__pt *a,
                             const uint64_t *kx, const gemini__pt *b, const uint64_t *ky)
 {
-    gemini__pt table[4], pick;
-    int i, j;
+    gemini__pt table[16], pick;                     /* table[i + 4j] = i a + j b */
+    int i, j, k;
     gemini__pt_infinity(pf, &table[0]);
-    table[1] = *a;
-    table[2] = *b;
-    gemini__pt_add(pf, &table[3], a, b);
+    for (i = 1; i < 16; i++) gemini__pt_add(pf, &table[i], &table[i & 3 ? i - 1 : i - 4], i & 3 ? a : b);
     *r = table[0];
-    for (i = 64 * pf->f.n - 1; i >= 0; i--) {
-        uint64_t sel = (kx[i >> 6] >> (i & 63) & 1) | (ky[i >> 6] >> (i & 63) & 1) << 1;
+    for (i = 64 * pf->f.n - 2; i >= 0; i -= 2) {
+        uint64_t sel = (kx[i >> 6] >> (i & 63) & 3) | (ky[i >> 6] >> (i & 63) & 3) << 2;
+        gemini__pt_add(pf, r, r, r);
         gemini__pt_add(pf, r, r, r);
         memset(&pick, 0, sizeof pick);
-        for (j = 0; j < 4; j++) {
+        for (j = 0; j < 16; j++) {
             uint64_t mask = 0 - ((((uint64_t)j ^ sel) - 1) >> 63);  /* all ones when j = sel */
-            int k;
             for (k = 0; k < GEMINI__LIMBS; k++) {
                 pick.x[k] |= table[j].x[k] & mask;
                 pick.y[k] |= table[j].y[k] & mask;
