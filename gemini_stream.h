@@ -2796,12 +2796,13 @@ static void gemini__w_string_n(gemini__writer *w, const char *str, size_t left)
         if (*s >= 0x20 && *s != '"' && *s != '\\') n = gemini__utf8_check(s, left, &bad);
         if (n > 0) { s += n; left -= n; continue; }
         gemini__w(w, (const char *)run, (size_t)(s - run));
-        if (*s == '"' || *s == '\\') { esc[0] = '\\'; esc[1] = (char)*s; esc[2] = '\0'; }
-        else if (*s == '\n') strcpy(esc, "\\n");
-        else if (*s == '\r') strcpy(esc, "\\r");
-        else if (*s == '\t') strcpy(esc, "\\t");
-        else if (*s < 0x20) snprintf(esc, sizeof esc, "\\u%04x", *s);
-        else strcpy(esc, "\\ufffd");
+        if (*s == '"' || *s == '\\' || *s == '\n' || *s == '\r' || *s == '\t') {
+            esc[0] = '\\';
+            esc[1] = *s == '\n' ? 'n' : *s == '\r' ? 'r' : *s == '\t' ? 't' : (char)*s;
+            esc[2] = '\0';
+        } else {                        /* other controls as themselves, bad bytes as U+FFFD */
+            snprintf(esc, sizeof esc, "\\u%04x", *s < 0x20 ? (unsigned)*s : 0xfffdu);
+        }
         gemini__ws(w, esc);
         s += bad;
         left -= bad;
