@@ -679,8 +679,9 @@ static int gemini__is_hex(int c, unsigned *value)
 /* The tchar set of RFC 9110 (header names). */
 static int gemini__is_tchar(int c)
 {
+    static const char others[] = "!#$%&'*+-.^_`|~";
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return 1;
-    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+    return memchr(others, c, sizeof others - 1) != NULL;   /* the NUL is not one */
 }
 
 /* Returns the first CR or LF in [p, end), or end. Two memchr passes beat one byte loop. */
@@ -3073,8 +3074,11 @@ static int gemini__check_model(const char *model, const char **name)
 {
     size_t i, n;
     if (!model) return GEMINI_ERR_BAD_MODEL;
-    if (strncmp(model, "models/", 7) == 0) model += 7;
     n = strlen(model);
+    if (n >= 7 && memcmp(model, "models/", 7) == 0) {
+        model += 7;
+        n -= 7;
+    }
     if (n == 0 || n > 128) return GEMINI_ERR_BAD_MODEL;
     for (i = 0; i < n; i++) {
         char c = model[i];
@@ -3091,10 +3095,9 @@ static size_t gemini__request_head(const gemini_client *c, const char *model, si
                                    char *out, size_t cap)
 {
     char host[300];
-    int n;
-    int v6 = strchr(c->host, ':') != NULL;
-    snprintf(host, sizeof host, v6 ? "[%s]:%u" : "%s:%u", c->host, c->port);
-    if (c->port == 443) *strrchr(host, ':') = '\0';     /* the default port goes unsaid */
+    int v6 = memchr(c->host, ':', strlen(c->host)) != NULL;
+    int n = snprintf(host, sizeof host, v6 ? "[%s]:%u" : "%s:%u", c->host, c->port);
+    if (c->port == 443) host[n - 4] = '\0';     /* ":443", the default port, goes unsaid */
     n = snprintf(out, cap,
                  "POST %s/%s/models/%s:streamGenerateContent?alt=sse HTTP/1.1\r\n"
                  "Host: %s\r\n"
@@ -4890,7 +4893,7 @@ static int gemini__parse_url(gemini_client *c, const char *url)
 {
     const char *h, *end, *port = NULL, *path;
     size_t hn;
-    if (strncmp(url, "https://", 8) != 0) return GEMINI_ERR_BAD_URL;
+    if (strlen(url) < 8 || memcmp(url, "https://", 8) != 0) return GEMINI_ERR_BAD_URL;
     h = url + 8;
     path = h + strcspn(h, "/?#");
     if (*path == '?' || *path == '#' || memchr(h, '@', (size_t)(path - h)))
