@@ -623,7 +623,6 @@ GEMINI_API int gemini_stream_request(gemini_client *c, const char *model, const 
 #define GEMINI_STREAM_IMPLEMENTATION_DONE
 
 #include <limits.h>
-#include <locale.h>
 #include <stdio.h>
 #if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
@@ -2839,20 +2838,23 @@ static void gemini__w_key(gemini__writer *w, int *first, const char *key)
 }
 
 /* A JSON number whatever the locale: printf writes the locale's decimal point ("0,5" under
-   de_DE), which becomes '.' here. */
+   de_DE; it may take more than one byte), which becomes '.' here. %.9g writes a sign, digits,
+   the point, digits, an exponent: the point is what stands between the first digits and the
+   next digit or 'e', so no localeconv() is needed to find it. */
 static void gemini__w_number(gemini__writer *w, double v)
 {
-    char buf[48], *dot;
-    const char *point = localeconv()->decimal_point;
+    char buf[48], *point, *end;
     if (!(v >= -1e300 && v <= 1e300)) {     /* NaN too */
         if (!w->err) w->err = GEMINI_ERR_USAGE;
         return;
     }
     snprintf(buf, sizeof buf, "%.9g", v);
-    if (point && point[0] && strcmp(point, ".") != 0 && (dot = strstr(buf, point)) != NULL) {
-        size_t n = strlen(point);
-        *dot = '.';
-        memmove(dot + 1, dot + n, strlen(dot + n) + 1);
+    point = buf + (buf[0] == '-');
+    while (*point >= '0' && *point <= '9') point++;
+    for (end = point; *end && *end != 'e' && (*end < '0' || *end > '9'); end++) {}
+    if (end > point) {
+        *point = '.';
+        memmove(point + 1, end, strlen(end) + 1);
     }
     gemini__ws(w, buf);
 }
