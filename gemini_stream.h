@@ -623,7 +623,6 @@ GEMINI_API int gemini_stream_request(gemini_client *c, const char *model, const 
 #define GEMINI_STREAM_IMPLEMENTATION_DONE
 
 #include <limits.h>
-#include <locale.h>
 #include <stdio.h>
 #if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
@@ -679,8 +678,9 @@ static int gemini__is_hex(int c, unsigned *value)
 /* The tchar set of RFC 9110 (header names). */
 static int gemini__is_tchar(int c)
 {
+    static const char others[] = "!#$%&'*+-.^_`|~";
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return 1;
-    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+    return memchr(others, c, sizeof others - 1) != NULL;   /* the NUL is not one */
 }
 
 /* Returns the first CR or LF in [p, end), or end. Two memchr passes beat one byte loop. */
@@ -2796,12 +2796,13 @@ static void gemini__w_string_n(gemini__writer *w, const char *str, size_t left)
         if (*s >= 0x20 && *s != '"' && *s != '\\') n = gemini__utf8_check(s, left, &bad);
         if (n > 0) { s += n; left -= n; continue; }
         gemini__w(w, (const char *)run, (size_t)(s - run));
-        if (*s == '"' || *s == '\\') { esc[0] = '\\'; esc[1] = (char)*s; esc[2] = '\0'; }
-        else if (*s == '\n') strcpy(esc, "\\n");
-        else if (*s == '\r') strcpy(esc, "\\r");
-        else if (*s == '\t') strcpy(esc, "\\t");
-        else if (*s < 0x20) snprintf(esc, sizeof esc, "\\u%04x", *s);
-        else strcpy(esc, "\\ufffd");
+        if (*s == '"' || *s == '\\' || *s == '\n' || *s == '\r' || *s == '\t') {
+            esc[0] = '\\';
+            esc[1] = *s == '\n' ? 'n' : *s == '\r' ? 'r' : *s == '\t' ? 't' : (char)*s;
+            esc[2] = '\0';
+        } else {                        /* other controls as themselves, bad bytes as U+FFFD */
+            snprintf(esc, sizeof esc, "\\u%04x", *s < 0x20 ? (unsigned)*s : 0xfffdu);
+        }
         gemini__ws(w, esc);
         s += bad;
         left -= bad;
@@ -2837,20 +2838,23 @@ static void gemini__w_key(gemini__writer *w, int *first, const char *key)
 }
 
 /* A JSON number whatever the locale: printf writes the locale's decimal point ("0,5" under
-   de_DE), which becomes '.' here. */
+   de_DE; it may take more than one byte), which becomes '.' here. %.9g writes a sign, digits,
+   the point, digits, an exponent: the point is what stands between the first digits and the
+   next digit or 'e', so no localeconv() is needed to find it. */
 static void gemini__w_number(gemini__writer *w, double v)
 {
-    char buf[48], *dot;
-    const char *point = localeconv()->decimal_point;
+    char buf[48], *point, *end;
     if (!(v >= -1e300 && v <= 1e300)) {     /* NaN too */
         if (!w->err) w->err = GEMINI_ERR_USAGE;
         return;
     }
     snprintf(buf, sizeof buf, "%.9g", v);
-    if (point && point[0] && strcmp(point, ".") != 0 && (dot = strstr(buf, point)) != NULL) {
-        size_t n = strlen(point);
-        *dot = '.';
-        memmove(dot + 1, dot + n, strlen(dot + n) + 1);
+    point = buf + (buf[0] == '-');
+    while (*point >= '0' && *point <= '9') point++;
+    for (end = point; *end && *end != 'e' && (*end < '0' || *end > '9'); end++) {}
+    if (end > point) {
+        *point = '.';
+        memmove(point + 1, end, strlen(end) + 1);
     }
     gemini__ws(w, buf);
 }
@@ -3072,8 +3076,11 @@ static int gemini__check_model(const char *model, const char **name)
 {
     size_t i, n;
     if (!model) return GEMINI_ERR_BAD_MODEL;
-    if (strncmp(model, "models/", 7) == 0) model += 7;
     n = strlen(model);
+    if (n >= 7 && memcmp(model, "models/", 7) == 0) {
+        model += 7;
+        n -= 7;
+    }
     if (n == 0 || n > 128) return GEMINI_ERR_BAD_MODEL;
     for (i = 0; i < n; i++) {
         char c = model[i];
@@ -3090,10 +3097,9 @@ static size_t gemini__request_head(const gemini_client *c, const char *model, si
                                    char *out, size_t cap)
 {
     char host[300];
-    int n;
-    int v6 = strchr(c->host, ':') != NULL;
-    snprintf(host, sizeof host, v6 ? "[%s]:%u" : "%s:%u", c->host, c->port);
-    if (c->port == 443) *strrchr(host, ':') = '\0';     /* the default port goes unsaid */
+    int v6 = memchr(c->host, ':', strlen(c->host)) != NULL;
+    int n = snprintf(host, sizeof host, v6 ? "[%s]:%u" : "%s:%u", c->host, c->port);
+    if (c->port == 443) host[n - 4] = '\0';     /* ":443", the default port, goes unsaid */
     n = snprintf(out, cap,
                  "POST %s/%s/models/%s:streamGenerateContent?alt=sse HTTP/1.1\r\n"
                  "Host: %s\r\n"
@@ -5024,7 +5030,7 @@ static int gemini__parse_url(gemini_client *c, const char *url)
 {
     const char *h, *end, *port = NULL, *path;
     size_t hn;
-    if (strncmp(url, "https://", 8) != 0) return GEMINI_ERR_BAD_URL;
+    if (strlen(url) < 8 || memcmp(url, "https://", 8) != 0) return GEMINI_ERR_BAD_URL;
     h = url + 8;
     path = h + strcspn(h, "/?#");
     if (*path == '?' || *path == '#' || memchr(h, '@', (size_t)(path - h)))

@@ -74,7 +74,8 @@ static int parse_int(const char *s, int *out)
     return 1;
 }
 
-/* Options first, then the prompt words; returns the index of the first prompt word or -1. */
+/* Options first, then the prompt words; returns the index of the first prompt word, -1 on a
+   usage error, or 0 when --help or --version has been answered. */
 static int parse_args(int argc, char **argv, options *o)
 {
     int i;
@@ -84,8 +85,11 @@ static int parse_args(int argc, char **argv, options *o)
         int n;
         if (strcmp(a, "--") == 0) return i + 1;
         if (a[0] != '-' || strcmp(a, "-") == 0) return i;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); exit(0); }
-        if (!strcmp(a, "--version")) { printf("gemini_stream %s\n", GEMINI_STREAM_VERSION); exit(0); }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return 0; }
+        if (!strcmp(a, "--version")) {
+            fprintf(stdout, "gemini_stream %s\n", GEMINI_STREAM_VERSION);
+            return 0;
+        }
         if (!strcmp(a, "--thoughts")) { o->thoughts = 1; continue; }
         if (!strcmp(a, "--json")) { o->json = 1; continue; }
         if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) { o->verbose = 1; continue; }
@@ -120,10 +124,11 @@ static char *read_prompt(int argc, char **argv, int first)
         for (i = first; i < argc; i++) len += strlen(argv[i]) + 1;
         buf = (char *)malloc(len + 1);
         if (!buf) return NULL;
-        buf[0] = '\0';
-        for (i = first; i < argc; i++) {
-            if (i > first) strcat(buf, " ");
-            strcat(buf, argv[i]);
+        for (len = 0, i = first; i < argc; i++) {
+            n = strlen(argv[i]);
+            if (i > first) buf[len++] = ' ';
+            memcpy(buf + len, argv[i], n + 1);      /* with its NUL: the end so far */
+            len += n;
         }
         return buf;
     }
@@ -150,7 +155,7 @@ static int write_stdout(void *user, const char *data, size_t len)
 
 static void json_field(const char *name, const char *value, size_t len)
 {
-    printf(",\"%s\":", name);
+    fprintf(stdout, ",\"%s\":", name);
     gemini_write_json_string(value, len, write_stdout, NULL);
 }
 
@@ -163,31 +168,31 @@ static void print_json_event(const gemini_event *ev)
         fflush(stdout);
         return;
     }
-    printf("{\"type\":\"%s\"", names[ev->type]);
+    fprintf(stdout, "{\"type\":\"%s\"", names[ev->type]);
     switch (ev->type) {
     case GEMINI_EVENT_TEXT:
     case GEMINI_EVENT_THOUGHT: json_field("text", ev->text, ev->len); break;
     case GEMINI_EVENT_FUNCTION_CALL:
         json_field("name", ev->text, ev->len);
-        printf(",\"args\":%.*s", (int)ev->args_len, ev->args);
+        fprintf(stdout, ",\"args\":%.*s", (int)ev->args_len, ev->args);
         json_field("id", ev->id, strlen(ev->id));
         break;
     case GEMINI_EVENT_FINISH:
     case GEMINI_EVENT_BLOCKED: json_field("reason", ev->text, ev->len); break;
     case GEMINI_EVENT_USAGE:
-        printf(",\"prompt_tokens\":%ld,\"candidates_tokens\":%ld,\"thoughts_tokens\":%ld,"
-               "\"total_tokens\":%ld", ev->usage.prompt_tokens, ev->usage.candidates_tokens,
-               ev->usage.thoughts_tokens, ev->usage.total_tokens);
+        fprintf(stdout, ",\"prompt_tokens\":%ld,\"candidates_tokens\":%ld,\"thoughts_tokens\":%ld,"
+                "\"total_tokens\":%ld", ev->usage.prompt_tokens, ev->usage.candidates_tokens,
+                ev->usage.thoughts_tokens, ev->usage.total_tokens);
         break;
     case GEMINI_EVENT_API_ERROR:
-        printf(",\"http_status\":%d,\"code\":%ld", ev->http_status, ev->code);
+        fprintf(stdout, ",\"http_status\":%d,\"code\":%ld", ev->http_status, ev->code);
         json_field("status", ev->status, strlen(ev->status));
         json_field("message", ev->text, ev->len);
         break;
     case GEMINI_EVENT_THOUGHT_SIGNATURE: break;     /* not asked for */
     case GEMINI_EVENT_IDLE: break;
     }
-    printf("}\n");
+    fprintf(stdout, "}\n");
 }
 
 static void print_event(run_state *st, const gemini_event *ev)
@@ -299,6 +304,7 @@ int main(int argc, char **argv)
     o.model = "gemini-3-flash-preview";
     o.base_url = getenv("GOOGLE_GEMINI_BASE_URL");
     first = parse_args(argc, argv, &o);
+    if (first == 0) return 0;           /* --help or --version */
     if (first < 0) { usage(stderr); return EXIT_USAGE; }
     if (!key || !*key) key = getenv("GEMINI_API_KEY");
     if (!key || !*key) {
@@ -337,7 +343,7 @@ int main(int argc, char **argv)
     build_request(&o, prompt, &req, &turn, &part);
     err = gemini_stream_request(&client, o.model, &req, on_event, &st);
     if (interrupted) err = GEMINI_ERR_CANCELLED;
-    if (!o.json && !st.ended_with_newline && isatty(1)) putchar('\n');
+    if (!o.json && !st.ended_with_newline && isatty(1)) fwrite("\n", 1, 1, stdout);
     fflush(stdout);
     if (o.verbose && !o.json && st.have_usage) print_usage(&st.usage);
     if (err && err != GEMINI_ERR_API && err != GEMINI_ERR_CANCELLED)
