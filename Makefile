@@ -63,7 +63,7 @@ $(BUILD)/fault_tests: tests/test_faults.c tests/test_run.c tests/test.h tests/se
 $(BUILD)/test_anchors: tests/test_anchors.c tests/anchors_ref.h tests/test_run.c tests/test.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -Itests -o $@ tests/test_anchors.c tests/test_run.c $(LIBS)
 
-$(BUILD)/test_curves: tests/test_curves.c tests/test_run.c tests/test.h gemini_stream.h | $(BUILD)
+$(BUILD)/test_curves: tests/test_curves.c tests/ecdsa_der.h tests/test_run.c tests/test.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -Itests -o $@ tests/test_curves.c tests/test_run.c $(LIBS)
 
 $(BUILD)/conformance: tests/conformance.c tests/split.h tests/json_reader.h gemini_stream.h | $(BUILD)
