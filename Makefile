@@ -69,8 +69,8 @@ $(BUILD)/test_curves: tests/test_curves.c tests/ecdsa_der.h tests/test_run.c tes
 $(BUILD)/conformance: tests/conformance.c tests/split.h tests/json_reader.h gemini_stream.h | $(BUILD)
 	$(CC) $(WARN) -O1 -g $(SAN) -I. -o $@ tests/conformance.c $(LIBS)
 
-# CHECK_VALGRIND=1 adds the valgrind runs: the end-to-end suite, and X25519 checked for constant
-# time (as .ci/run does)
+# CHECK_VALGRIND=1 adds the valgrind runs: the end-to-end suite, and the key exchange's secret
+# code (X25519, P-256, P-384) checked for constant time (as .ci/run does)
 test: all $(TESTS) $(FUZZ_REPLAY_BINS)
 	@CHECK_VALGRIND=$(CHECK_VALGRIND) sh tests/run_all.sh
 

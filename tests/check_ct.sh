@@ -1,6 +1,7 @@
 #!/bin/sh
-# check_ct.sh - valgrind's memcheck on tests/ct_x25519.c: the X25519 ladder, built as the CLI is
-# (-O2) and for size (-Os), may not branch on or index memory by the secret scalar. Ends with
+# check_ct.sh - valgrind's memcheck on tests/ct_secret.c: the library's code for the key
+# exchange's secret (X25519, and P-256 and P-384's mulgen and mul), built as the CLI is (-O2) and
+# for size (-Os), may not branch on or index memory by the secret scalar. Ends with
 # "N passed, N failed" (one check per build).
 BUILD=${BUILD:-build}
 CC=${CC:-cc}
@@ -13,8 +14,8 @@ fi
 passed=0
 failed=0
 for opt in -O2 -Os; do
-    bin=$BUILD/ct_x25519$opt
-    if $CC -std=c99 -Wall -Wextra -Wpedantic -Wconversion $opt -g -I. -o "$bin" tests/ct_x25519.c \
+    bin=$BUILD/ct_secret$opt
+    if $CC -std=c99 -Wall -Wextra -Wpedantic -Wconversion $opt -g -I. -o "$bin" tests/ct_secret.c \
            -lbearssl &&
        valgrind -q --error-exitcode=9 --track-origins=yes "$bin" > "$bin.log" 2>&1; then
         passed=$((passed + 1))

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs every test program and ends with one line "N passed, N failed" summing theirs.
 # The corpus conformance run joins in when ../shared/corpus (or $CORPUS) exists, and the
-# valgrind runs (the end-to-end suite, and the constant-time check of X25519) when
-# CHECK_VALGRIND=1.
+# valgrind runs (the end-to-end suite, and the constant-time check of the key exchange's
+# secrets) when CHECK_VALGRIND=1.
 BUILD=${BUILD:-build}
 CORPUS=${CORPUS:-../shared/corpus}
 total_pass=0
