@@ -15,7 +15,7 @@ FUZZ_LIMITS  ?= -DGEMINI_MAX_HEAD=1000 -DGEMINI_PART_MAX=203 -DGEMINI_JSON_MAX_D
 FUZZ_FLAGS   ?= -timeout=1 -rss_limit_mb=2048
 FUZZ_SRC     := tests/fuzz
 FUZZ_OUT     ?= $(BUILD)/fuzz
-FUZZ_DEPS    := $(FUZZ_SRC)/fuzz_common.h gemini_stream.h $(FUZZ_SRC)/fuzz.mk tests/anchors_ref.h
+FUZZ_DEPS    := $(FUZZ_SRC)/fuzz_common.h gemini_stream.h $(FUZZ_SRC)/fuzz.mk tests/anchors_ref.h tests/ecdsa_der.h
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/replay_%)
 
 .PHONY: fuzz fuzz-build fuzz-replay $(FUZZ_TARGETS:%=fuzz-run-%)
