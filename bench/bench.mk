@@ -32,7 +32,7 @@ $(BUILD)/bench_cli_Os: examples/gemini_stream.c gemini_stream.h | $(BUILD)
 	    -Wl,-Bstatic $(LIBS) -Wl,-Bdynamic
 	$(BENCH_STRIP) $@
 
-# the same with GEMINI_TLS_SMALL (ChaCha20-Poly1305 alone, P-256 through the generic curve code)
+# the same with GEMINI_TLS_SMALL (ChaCha20-Poly1305 alone)
 $(BUILD)/bench_cli_small: examples/gemini_stream.c gemini_stream.h | $(BUILD)
 	$(CC) -std=c99 -Os -DGEMINI_TLS_SMALL $(BENCH_SIZE) -I. -o $@ examples/gemini_stream.c \
 	    -Wl,-Bstatic $(LIBS) -Wl,-Bdynamic
