@@ -876,15 +876,17 @@ static void test_ecdsa_other_curves(void)
 #define RSA_MAX 520             /* bytes: a 4096-bit modulus, and one past what is taken */
 
 /* The RSA keys, by br_rsa_i31_keygen from a DRBG seeded with a fixed text: 1024 to 4096 bits,
-   public exponents 3, 65537 and 2^32 - 5 (the largest prime the keygen takes). The 4096-bit
-   key's seed is one whose primes are found in well under a second (most take several). */
+   and two whose length is no multiple of 64 bits (the top limb part used), public exponents
+   3, 65537 and 2^32 - 5 (the largest prime the keygen takes). The 4096-bit key's seed is one
+   whose primes are found in well under a second (most take several). */
 static const struct {
     unsigned bits;
     uint32_t e;
     const char *seed;
 } rsa_specs[] = {{1024, 65537, "rsa-1024"}, {2048, 65537, "rsa-2048"}, {1024, 3, "rsa-1024-e3"},
                  {1024, 4294967291u, "rsa-1024-e-large"}, {2048, 3, "rsa-2048-e3"},
-                 {3072, 65537, "rsa-3072"}, {4096, 65537, "rsa-4096-23"}};
+                 {3072, 65537, "rsa-3072"}, {4096, 65537, "rsa-4096-23"},
+                 {1031, 65537, "rsa-1031"}, {2056, 65537, "rsa-2056"}};
 #define RSA_KEYS (sizeof rsa_specs / sizeof rsa_specs[0])
 
 typedef struct rsa_key {
