@@ -3583,15 +3583,16 @@ typedef struct gemini__mont {
 static uint64_t gemini__mn_reduce(const gemini__mont *f, uint64_t *r, const uint64_t *t,
                                   uint64_t hi)
 {
-    uint64_t d[GEMINI__LIMBS_MAX], borrow = 0, mask;
+    uint64_t borrow = 0, mask;
     int i;
+    for (i = 0; i < f->n; i++) borrow = (uint64_t)(((gemini__u128)t[i] - f->m[i] - borrow) >> 127);
+    mask = 0 - ((borrow ^ 1) | hi);                 /* all ones: t - m it is */
+    borrow = 0;
     for (i = 0; i < f->n; i++) {
-        gemini__u128 v = (gemini__u128)t[i] - f->m[i] - borrow;
-        d[i] = (uint64_t)v;
+        gemini__u128 v = (gemini__u128)t[i] - (f->m[i] & mask) - borrow;
+        r[i] = (uint64_t)v;
         borrow = (uint64_t)(v >> 127);
     }
-    mask = 0 - ((borrow ^ 1) | hi);                 /* all ones: t - m it is */
-    for (i = 0; i < f->n; i++) r[i] = t[i] ^ ((t[i] ^ d[i]) & mask);
     return mask & 1;
 }
 
