@@ -13,7 +13,9 @@ run() {
     echo "== $*"
     out=$("$@" 2>&1)
     rc=$?
-    printf '%s\n' "$out" | tail -n 30
+    # the last 30 lines, and any earlier per-group summary ("name: N passed, N failed ...")
+    printf '%s\n' "$out" | awk -v n="$(printf '%s\n' "$out" | wc -l)" \
+        'NR > n - 30 || /^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed/'
     line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
     if [ -z "$line" ]; then
         echo "   (no summary line; exit status $rc)"
